@@ -1,0 +1,104 @@
+// Command gen builds a Kogi site.
+//
+//	go run ./gen build [--content DIR] [--out DIR]   render content/ into public/
+//	go run ./gen check [--content DIR]               the same checks, nothing written
+//
+// It only turns flags into a config.Build and prints what site reports.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/kogi-course/kogi/gen/config"
+	"github.com/kogi-course/kogi/gen/markup/diag"
+	"github.com/kogi-course/kogi/gen/site"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `usage: gen <command> [flags]
+
+commands:
+  build   render the content folder into the output folder
+  check   run every check of build without writing anything
+
+run "gen <command> -h" for the flags of a command`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return 2
+	}
+	cmd, args := args[0], args[1:]
+	if cmd != "build" && cmd != "check" {
+		fmt.Fprintf(stderr, "gen: unknown command %q\n%s\n", cmd, usage)
+		return 2
+	}
+	cfg := config.Default
+	fs := flag.NewFlagSet("gen "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Content, "content", cfg.Content, "content folder (the site root)")
+	if cmd == "build" {
+		fs.StringVar(&cfg.Out, "out", cfg.Out, "output folder, replaced only when the build succeeds")
+	}
+	fs.StringVar(&cfg.Templates, "templates", cfg.Templates, "layouts folder")
+	fs.StringVar(&cfg.Static, "static", cfg.Static, "theme files copied into the output")
+	noMinify := fs.Bool("no-minify", false, "write HTML, CSS, JS, SVG and JSON as they are")
+	strict := fs.Bool("strict", false, "treat warnings as errors")
+	fs.IntVar(&cfg.Workers, "workers", 0, "pages rendered at once (0: one per CPU)")
+	quiet := fs.Bool("q", false, "print errors only")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "gen %s: unexpected argument %q\n", cmd, fs.Arg(0))
+		return 2
+	}
+	cfg.Minify = !*noMinify
+	cfg.Strict = *strict
+	cfg.Assets = config.DefaultAssets
+
+	var res site.Result
+	var err error
+	if cmd == "build" {
+		res, err = site.Build(cfg)
+	} else {
+		res, err = site.Check(cfg)
+	}
+	for _, p := range res.Problems {
+		if *quiet && p.Severity == diag.Warning {
+			continue
+		}
+		fmt.Fprintln(stderr, p)
+	}
+	nerr, nwarn := res.Problems.Errors(), res.Problems.Warnings()
+	if err != nil && !errors.Is(err, site.ErrFailed) {
+		fmt.Fprintf(stderr, "gen %s: %v\n", cmd, err)
+		return 1
+	}
+	s := res.Stats
+	switch {
+	case nerr > 0 || (cfg.Strict && nwarn > 0):
+		fmt.Fprintf(stderr, "gen %s: %d errors, %d warnings; %s left unchanged\n", cmd, nerr, nwarn, outName(cmd, cfg))
+		return 1
+	case cmd == "build":
+		fmt.Fprintf(stdout, "built %d pages and %d files into %s in %v (%d warnings)\n",
+			s.Pages, s.Files, cfg.Out, s.Duration.Round(100_000), nwarn)
+	default:
+		fmt.Fprintf(stdout, "checked %d pages in %v: %d warnings\n", s.Pages, s.Duration.Round(100_000), nwarn)
+	}
+	return 0
+}
+
+func outName(cmd string, cfg config.Build) string {
+	if cmd == "build" {
+		return cfg.Out
+	}
+	return "nothing"
+}

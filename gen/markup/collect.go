@@ -1,0 +1,137 @@
+package markup
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+
+	"github.com/kogi-course/kogi/gen/markup/diag"
+	"golang.org/x/net/html"
+)
+
+// collect walks the parsed document once and records headings and every
+// href/src, including those inside author-written raw HTML. References inside
+// HTML comments are not collected: the corpus comments out old links on
+// purpose and a browser never loads them.
+func collect(doc ast.Node, src []byte, res *Result) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			id, _ := n.AttributeString("id")
+			idb, _ := id.([]byte)
+			res.Headings = append(res.Headings, Heading{
+				Level: n.Level, ID: string(idb), Text: plainText(n, src), Offset: Offset(n),
+			})
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			res.HasCode = true
+		case *ast.Link:
+			res.Refs = append(res.Refs, Ref{URL: string(n.Destination), Offset: bracket(src, Offset(n), false)})
+		case *ast.Image:
+			res.Refs = append(res.Refs, Ref{URL: string(n.Destination), Offset: bracket(src, Offset(n), true)})
+		case *ast.HTMLBlock:
+			// goldmark sets a closure line only when "-->" ends a later line;
+			// a one-line comment keeps its end in its own line.
+			if n.HTMLBlockType == ast.HTMLBlockType2 && !n.HasClosure() && !bytes.Contains(n.Lines().Value(src), []byte("-->")) {
+				res.Diags = append(res.Diags, diag.Diagnostic{Offset: Offset(n), Severity: diag.Warning,
+					Msg: "HTML comment is never closed; everything after it is hidden"})
+			}
+			segs := n.Lines().Sliced(0, n.Lines().Len())
+			if n.HasClosure() {
+				segs = append(segs, n.ClosureLine)
+			}
+			htmlRefs(src, segs, res)
+		case *ast.RawHTML:
+			htmlRefs(src, n.Segments.Sliced(0, n.Segments.Len()), res)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// bracket moves the offset of a link's first text back to its opening "["
+// (or "![" for an image) on the same line, so messages point where an author
+// looks. It gives up after a short distance: link text can be long markup.
+func bracket(src []byte, off int, image bool) int {
+	for i := off - 1; i >= 0 && off-i < 256 && src[i] != '\n'; i-- {
+		if src[i] == '[' {
+			if image && i > 0 && src[i-1] == '!' {
+				return i - 1
+			}
+			return i
+		}
+	}
+	return off
+}
+
+// htmlRefs tokenizes the raw HTML made of segs as one piece, so that a
+// comment opened on one line hides the tags on the lines after it.
+func htmlRefs(src []byte, segs []text.Segment, res *Result) {
+	var b []byte
+	for _, s := range segs {
+		b = append(b, s.Value(src)...)
+	}
+	if bytes.IndexByte(b, '=') < 0 {
+		return
+	}
+	// srcOffset maps a position in b back to the source.
+	srcOffset := func(pos int) int {
+		for _, s := range segs {
+			if pos < s.Len() {
+				return s.Start + pos
+			}
+			pos -= s.Len()
+		}
+		return -1
+	}
+	z := html.NewTokenizer(bytes.NewReader(b))
+	pos := 0
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return
+		}
+		raw := len(z.Raw())
+		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
+			name, hasAttr := z.TagName()
+			tag := string(name)
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				key := string(k)
+				if key == "href" || key == "src" {
+					res.Refs = append(res.Refs, Ref{URL: string(v), Offset: srcOffset(pos), Image: key == "src" && tag != "script" && tag != "iframe"})
+				}
+			}
+		}
+		pos += raw
+	}
+}
+
+// plainText is the visible text of a heading, for a table of contents.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	var walk func(ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch t := c.(type) {
+			case *ast.Text:
+				b.Write(t.Segment.Value(src))
+				if t.SoftLineBreak() {
+					b.WriteByte(' ')
+				}
+			case *ast.String:
+				b.Write(t.Value)
+			case *ast.RawHTML:
+				// tags like <a name="x"></a> carry no visible text
+			default:
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return strings.TrimSpace(b.String())
+}

@@ -1,0 +1,151 @@
+// Package markup is the only place that turns config.Markup into a goldmark
+// pipeline (Hugo's newMarkdown plays the same role). Everything a page needs
+// from its Markdown comes back in one Result: HTML, front matter, headings,
+// local references for the checker, and the extensions' diagnostics.
+package markup
+
+import (
+	"bytes"
+	"io"
+
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/yuin/goldmark"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	meta "github.com/yuin/goldmark-meta"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+
+	"github.com/kogi-course/kogi/gen/config"
+	"github.com/kogi-course/kogi/gen/markup/diag"
+	"github.com/kogi-course/kogi/gen/markup/headingid"
+	"github.com/kogi-course/kogi/gen/markup/ial"
+	"github.com/kogi-course/kogi/gen/markup/mathx"
+)
+
+// Converter renders Markdown pages. It is safe for concurrent use: goldmark's
+// Markdown is, and all per-document state lives in a fresh parser.Context.
+type Converter struct {
+	md goldmark.Markdown
+}
+
+// Heading is one heading of a page, for tables of contents and ID checks.
+type Heading struct {
+	Level  int
+	ID     string
+	Text   string // plain text, markup removed
+	Offset int    // byte offset of the heading in the source
+}
+
+// Ref is a local or remote reference (href or src) found in the page.
+type Ref struct {
+	URL    string
+	Offset int  // byte offset in the source, for file:line messages
+	Image  bool // src of an image (or other embedded resource)
+}
+
+// Result is everything one conversion yields besides the HTML itself.
+type Result struct {
+	Meta     map[string]any
+	MetaErr  error
+	Headings []Heading
+	Refs     []Ref
+	Diags    []diag.Diagnostic
+	HasMath  bool
+	HasCode  bool
+}
+
+// New wires goldmark with the extensions cfg switches on.
+func New(cfg config.Markup) *Converter {
+	exts := []goldmark.Extender{
+		meta.Meta,
+		extension.Table,
+		extension.Strikethrough,
+		extension.TaskList,
+		extension.Footnote,
+		extension.DefinitionList,
+		// Japanese lines broken in the source must not gain a space when
+		// joined; CSS3 draft rules keep the space between Latin words.
+		extension.NewCJK(extension.WithEastAsianLineBreaks(extension.EastAsianLineBreaksCSS3Draft)),
+		mathx.Extension,
+		ial.Extension,
+	}
+	if cfg.Linkify {
+		exts = append(exts, extension.Linkify)
+	}
+	if cfg.Highlight {
+		exts = append(exts, highlighting.NewHighlighting(
+			highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+		))
+	}
+	var ropts []goldmark.Option
+	if cfg.Unsafe {
+		ropts = append(ropts, goldmark.WithRendererOptions(html.WithUnsafe()))
+	}
+	// kramdown writes XHTML-style void tags (<br />, <hr />); so do we, so
+	// that diffs against the old site show only real differences.
+	ropts = append(ropts, goldmark.WithRendererOptions(html.WithXHTML()))
+	opts := append([]goldmark.Option{
+		goldmark.WithExtensions(exts...),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+	}, ropts...)
+	return &Converter{md: goldmark.New(opts...)}
+}
+
+// Convert renders src (a whole file, front matter included, so that every
+// offset in the Result is a file offset) to w.
+func (c *Converter) Convert(src []byte, w io.Writer) (Result, error) {
+	pc := parser.NewContext(parser.WithIDs(headingid.New()))
+	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	var res Result
+	res.Meta, res.MetaErr = meta.TryGet(pc)
+	collect(doc, src, &res)
+	res.HasMath = mathx.HasMath(pc)
+	if err := c.md.Renderer().Render(w, src, doc); err != nil {
+		return res, err
+	}
+	res.Diags = append(diag.List(pc), res.Diags...)
+	return res, nil
+}
+
+// ConvertString is Convert into a string, for tests.
+func (c *Converter) ConvertString(src string) (string, Result, error) {
+	var buf bytes.Buffer
+	res, err := c.Convert([]byte(src), &buf)
+	return buf.String(), res, err
+}
+
+// Offset finds the best source offset for n: its own lines for blocks,
+// the first text segment below it for inlines, else its parent's.
+func Offset(n ast.Node) int {
+	for ; n != nil; n = n.Parent() {
+		if n.Type() == ast.TypeBlock || n.Type() == ast.TypeDocument {
+			if l := n.Lines(); l != nil && l.Len() > 0 {
+				return l.At(0).Start
+			}
+		}
+		if off := firstText(n); off >= 0 {
+			return off
+		}
+	}
+	return -1
+}
+
+func firstText(n ast.Node) int {
+	switch t := n.(type) {
+	case *ast.Text:
+		return t.Segment.Start
+	case *ast.RawHTML:
+		if t.Segments.Len() > 0 {
+			return t.Segments.At(0).Start
+		}
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if off := firstText(c); off >= 0 {
+			return off
+		}
+	}
+	return -1
+}

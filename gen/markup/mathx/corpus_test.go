@@ -1,0 +1,388 @@
+package mathx
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
+	"golang.org/x/net/html"
+
+	"github.com/kogi-course/kogi/gen/markup/diag"
+)
+
+// findShared returns ../shared next to the repository root (the directory
+// holding go.mod), and whether it holds the Jekyll corpus.
+func findShared() (string, bool) {
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		return "", false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+	shared := filepath.Join(filepath.Dir(dir), "shared")
+	_, err = os.Stat(filepath.Join(shared, "corpus-jekyll"))
+	return shared, err == nil
+}
+
+// sharedDir returns the shared directory. The corpus is not part of the
+// repository, so tests that need it skip without it, except in CI, where a
+// missing corpus must not pass silently.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	shared, ok := findShared()
+	if !ok {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but the Jekyll corpus is missing (looked for %s)", shared)
+		}
+		t.Skipf("skipping: the Jekyll corpus is absent (looked for %s, which is ../shared from the repository root)", shared)
+	}
+	return shared
+}
+
+// corpusPage is one kramdown source with the Jekyll page built from it.
+type corpusPage struct {
+	rel    string // e.g. 2025ai/2025ai_lect04.md
+	source []byte // front matter stripped
+	jekyll string // path of Jekyll's index.html
+}
+
+// corpusPages lists the pages the compat tool compares: Markdown with front
+// matter under 2024ai/ and 2025ai/, names not starting with _.
+func corpusPages(t testing.TB, shared string) []corpusPage {
+	t.Helper()
+	var pages []corpusPage
+	for _, dir := range []string{"2024ai", "2025ai"} {
+		root := filepath.Join(shared, "corpus", dir)
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") || strings.HasPrefix(d.Name(), "_") {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			body, ok := stripFrontMatter(b)
+			if !ok {
+				return nil // Jekyll copies such files verbatim
+			}
+			name := strings.TrimSuffix(d.Name(), ".md")
+			out := filepath.Join(shared, "corpus-jekyll", dir, name, "index.html")
+			if name == "index" {
+				out = filepath.Join(shared, "corpus-jekyll", dir, "index.html")
+			}
+			if _, err := os.Stat(out); err != nil {
+				return nil
+			}
+			pages = append(pages, corpusPage{rel: dir + "/" + d.Name(), source: body, jekyll: out})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	sort.Slice(pages, func(i, j int) bool { return pages[i].rel < pages[j].rel })
+	return pages
+}
+
+func stripFrontMatter(b []byte) ([]byte, bool) {
+	if !bytes.HasPrefix(b, []byte("---")) {
+		return nil, false
+	}
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return nil, false
+	}
+	rest := b[i+1:]
+	for len(rest) > 0 {
+		j := bytes.IndexByte(rest, '\n')
+		line := rest
+		if j >= 0 {
+			line = rest[:j]
+		}
+		if strings.TrimRight(string(line), " \r") == "---" {
+			if j < 0 {
+				return nil, true
+			}
+			return rest[j+1:], true
+		}
+		if j < 0 {
+			break
+		}
+		rest = rest[j+1:]
+	}
+	return nil, false
+}
+
+// The rest mirrors the math features of shared/tools/compat: TeX is taken
+// from math/tex scripts and from \[…\], $$…$$, \(…\) and $…$ in the visible
+// text, with all whitespace removed.
+var (
+	compatDisplay = regexp.MustCompile(`(?s)\\\[(.+?)\\\]|\$\$(.+?)\$\$`)
+	compatInline  = regexp.MustCompile(`\\\((.+?)\\\)|\$([^$\n]+?)\$`)
+	compatSpace   = regexp.MustCompile(`\s+`)
+)
+
+func compatMath(root *html.Node, isRef bool) map[string]int {
+	math := map[string]int{}
+	var prose strings.Builder
+	var walk func(n *html.Node, skip bool)
+	walk = func(n *html.Node, skip bool) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "script":
+				if strings.HasPrefix(attrOf(n, "type"), "math/tex") {
+					math[compatSpace.ReplaceAllString(textContent(n), "")]++
+				}
+				return
+			case "style":
+				return
+			case "nav", "header", "footer":
+				if !isRef {
+					return
+				}
+			case "pre":
+				return
+			}
+		}
+		if n.Type == html.TextNode && !skip {
+			prose.WriteString(n.Data)
+		}
+		block := n.Type == html.ElementNode && blockish(n.Data)
+		if block {
+			prose.WriteString("\n\n")
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, skip)
+		}
+		if block {
+			prose.WriteString("\n\n")
+		}
+	}
+	walk(root, false)
+	text := compatDisplay.ReplaceAllStringFunc(prose.String(), func(m string) string {
+		sm := compatDisplay.FindStringSubmatch(m)
+		math[compatSpace.ReplaceAllString(sm[1]+sm[2], "")]++
+		return " "
+	})
+	compatInline.ReplaceAllStringFunc(text, func(m string) string {
+		sm := compatInline.FindStringSubmatch(m)
+		math[compatSpace.ReplaceAllString(sm[1]+sm[2], "")]++
+		return " "
+	})
+	return math
+}
+
+func blockish(tag string) bool {
+	switch tag {
+	case "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th",
+		"blockquote", "center", "br", "section", "article":
+		return true
+	}
+	return false
+}
+
+func attrOf(n *html.Node, k string) string {
+	for _, a := range n.Attr {
+		if a.Key == k {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func textContent(n *html.Node) string {
+	var b strings.Builder
+	var w func(*html.Node)
+	w = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			w(c)
+		}
+	}
+	w(n)
+	return b.String()
+}
+
+func findNode(n *html.Node, ok func(*html.Node) bool) *html.Node {
+	if ok(n) {
+		return n
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if r := findNode(c, ok); r != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+func hasClass(n *html.Node, class string) bool {
+	return n.Type == html.ElementNode && strings.Contains(" "+attrOf(n, "class")+" ", " "+class+" ")
+}
+
+// looseTeX undoes what kramdown did to TeX it took for Markdown, $…$ being
+// plain text to kramdown: escapes lost their backslash (\\ \{ \| \_ …),
+// _…_ and *…* became <em>, and typographic symbols were substituted. Two
+// TeX strings equal under looseTeX differ only by that mangling.
+var looseReplacer = strings.NewReplacer(
+	`\`, "", "_", "", "*", "",
+	"–", "--", "—", "---", "…", "...", "«", "<<", "»", ">>",
+	"‘", "'", "’", "'", "“", `"`, "”", `"`,
+)
+
+func looseTeX(s string) string { return looseReplacer.Replace(s) }
+
+// mangleKind names what kramdown did to ours to give jekyll.
+func mangleKind(jekyll, ours string) string {
+	switch {
+	case strings.ContainsAny(jekyll, "–—…«»‘’“”"):
+		return "typographic symbols (' became ’)"
+	case strings.Count(ours, "_")+strings.Count(ours, "*") > strings.Count(jekyll, "_")+strings.Count(jekyll, "*"):
+		return "emphasis (_ or * became <em>)"
+	default:
+		return `escapes (\{ \| \\ lost their backslash)`
+	}
+}
+
+// TestCorpusMath renders every corpus page with GFM and this extension and
+// compares its math, the way shared/tools/compat scores it, with the math
+// in Jekyll's page. Differences where Jekyll's TeX is ours after kramdown's
+// Markdown processing (see looseTeX) are Jekyll's mangling and count as
+// matches for the adjusted recall; the test fails if that is below 0.99.
+func TestCorpusMath(t *testing.T) {
+	shared := sharedDir(t)
+	pages := corpusPages(t, shared)
+	if len(pages) == 0 {
+		t.Fatal("no corpus pages found")
+	}
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.GFM, Extension),
+		goldmark.WithRendererOptions(gmhtml.WithUnsafe()),
+	)
+	var sumRaw, sumAdj float64
+	var refTotal, hitTotal, mangledTotal int
+	var diags []string
+	kinds := map[string]int{}
+	for _, pg := range pages {
+		pc := parser.NewContext()
+		var out bytes.Buffer
+		if err := md.Convert(pg.source, &out, parser.WithContext(pc)); err != nil {
+			t.Fatalf("%s: %v", pg.rel, err)
+		}
+		for _, d := range diag.List(pc) {
+			diags = append(diags, fmt.Sprintf("%s: offset %d: %s: %s", pg.rel, d.Offset, d.Severity, d.Msg))
+		}
+		ours, err := html.Parse(&out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(pg.jekyll)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := html.Parse(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		home := findNode(doc, func(n *html.Node) bool { return hasClass(n, "home") })
+		if home == nil {
+			t.Fatalf("%s: no <div class=\"home\"> in Jekyll's page", pg.rel)
+		}
+		ref, got := compatMath(home, true), compatMath(ours, false)
+
+		total, hit := 0, 0
+		var missing []string
+		extra := map[string]int{}
+		extraRaw := map[string][]string{}
+		for k, c := range got {
+			if d := c - ref[k]; d > 0 {
+				extra[looseTeX(k)] += d
+				for range d {
+					extraRaw[looseTeX(k)] = append(extraRaw[looseTeX(k)], k)
+				}
+			}
+		}
+		for k, c := range ref {
+			total += c
+			h := min(c, got[k])
+			hit += h
+			for range c - h {
+				missing = append(missing, k)
+			}
+		}
+		mangled := 0
+		sort.Strings(missing)
+		var unexplained []string
+		for _, k := range missing {
+			if l := looseTeX(k); extra[l] > 0 {
+				extra[l]--
+				mangled++
+				ours := extraRaw[l][0]
+				extraRaw[l] = extraRaw[l][1:]
+				kinds[mangleKind(k, ours)]++
+				if testing.Verbose() && os.Getenv("MANGLED") != "" {
+					t.Logf("mangled %s\n    jekyll %q\n    ours   %q", pg.rel, k, ours)
+				}
+				continue
+			}
+			unexplained = append(unexplained, k)
+		}
+		for l, ks := range extraRaw {
+			for _, k := range ks[:min(len(ks), extra[l])] {
+				t.Logf("    only ours: %q", k)
+			}
+		}
+		if total > 0 && !HasMath(pc) {
+			t.Errorf("%s: Jekyll's page has %d math items but HasMath is false", pg.rel, total)
+		}
+		raw, adj := 1.0, 1.0
+		if total > 0 {
+			raw = float64(hit) / float64(total)
+			adj = float64(hit+mangled) / float64(total)
+		}
+		sumRaw += raw
+		sumAdj += adj
+		refTotal += total
+		hitTotal += hit
+		mangledTotal += mangled
+		if raw < 1 {
+			t.Logf("%-34s math %4d  recall %.4f  adjusted %.4f  (mangled by kramdown %d)", pg.rel, total, raw, adj, mangled)
+		}
+		for _, k := range unexplained {
+			t.Logf("    not found: %q", k)
+		}
+	}
+	n := float64(len(pages))
+	t.Logf("pages %d, Jekyll math items %d, found %d, kramdown-mangled %d", len(pages), refTotal, hitTotal, mangledTotal)
+	t.Logf("math recall (compat, mean per page) %.4f; adjusted for kramdown's mangling %.4f; items %.4f / %.4f",
+		sumRaw/n, sumAdj/n, float64(hitTotal)/float64(refTotal), float64(hitTotal+mangledTotal)/float64(refTotal))
+	for k, c := range kinds {
+		t.Logf("  kramdown-mangled, %s: %d", k, c)
+	}
+	for _, d := range diags {
+		t.Logf("diagnostic %s", d)
+	}
+	if sumAdj/n < 0.99 {
+		t.Errorf("adjusted math recall %.4f is below 0.99", sumAdj/n)
+	}
+}

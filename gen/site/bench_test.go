@@ -1,0 +1,113 @@
+package site
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/kogi-course/kogi/gen/config"
+)
+
+// repoCfg is config.Default with paths relative to this package's folder.
+func repoCfg(content, out string) config.Build {
+	cfg := config.Default
+	cfg.Content = content
+	cfg.Out = out
+	cfg.Templates = "../../templates"
+	cfg.Static = "../../static"
+	cfg.Assets = []config.Mount{config.DefaultAssets[0]}
+	cfg.Assets[0].Src = "../../" + cfg.Assets[0].Src
+	return cfg
+}
+
+// sharedCorpus returns ../shared/corpus or skips; under CI it must exist.
+func sharedCorpus(tb testing.TB) string {
+	dir := "../../../shared/corpus"
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") != "" {
+			tb.Fatalf("CI is set but %s is missing: %v", dir, err)
+		}
+		tb.Skipf("skipping: %s not found (the shared corpus sits beside the repo in CI and dev machines)", dir)
+	}
+	return dir
+}
+
+func benchBuild(b *testing.B, content string, pages int) {
+	// Build beside the repo, where `make` builds public/, rather than in the
+	// system temp folder: file creation there was 5x slower on this machine.
+	tmp, err := os.MkdirTemp("../..", ".bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(tmp) })
+	out := filepath.Join(tmp, "public")
+	cfg := repoCfg(content, out)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Build(cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(pages)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(pages*b.N), "ns/page")
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		// Maxrss is in KiB on Linux. It covers this process's whole life, so
+		// `make bench` runs each site size in a process of its own.
+		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
+	}
+}
+
+// BenchmarkBuildDevCorpus builds ../shared/corpus (65 pages, 2.3 MB of
+// Markdown, 14 MB of other files) with minify on, as `gen build` does.
+func BenchmarkBuildDevCorpus(b *testing.B) {
+	dir := sharedCorpus(b)
+	c, _, err := loadContent(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchBuild(b, dir, len(c.Pages))
+}
+
+// BenchmarkBuildGenerated2000 builds 2,000 pages made by cycling through the
+// corpus pages, so their average size is the corpus's.
+func BenchmarkBuildGenerated2000(b *testing.B) {
+	dir := sharedCorpus(b)
+	gen := filepath.Join(b.TempDir(), "content")
+	n := generateSite(b, dir, gen, 2000)
+	benchBuild(b, gen, n)
+}
+
+// generateSite writes n pages into dst, 100 to a folder, copying corpus pages
+// round-robin; it returns n.
+func generateSite(tb testing.TB, corpus, dst string, n int) int {
+	c, _, err := loadContent(corpus)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var srcs [][]byte
+	for _, p := range c.Pages {
+		b, err := os.ReadFile(filepath.Join(corpus, filepath.FromSlash(p.Src)))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		srcs = append(srcs, b)
+	}
+	total := 0
+	for i := range n {
+		dir := filepath.Join(dst, fmt.Sprintf("c%02d", i/100))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		src := srcs[i%len(srcs)]
+		total += len(src)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("p%04d.md", i)), src, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	tb.Logf("generated %d pages, %.1f MB of Markdown (%s)", n, float64(total)/1e6, strings.TrimSpace(fmt.Sprint(len(srcs), " distinct sources")))
+	return n
+}

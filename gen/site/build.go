@@ -1,0 +1,396 @@
+// Package site builds a whole site: it walks the content folder, renders every
+// page through markup and layout in parallel, checks references, and swaps the
+// finished output in only when nothing went wrong.
+package site
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kogi-course/kogi/gen/config"
+	"github.com/kogi-course/kogi/gen/layout"
+	"github.com/kogi-course/kogi/gen/markup"
+	"github.com/kogi-course/kogi/gen/markup/diag"
+)
+
+// ErrFailed is returned when the build found errors; they are in Problems.
+var ErrFailed = errors.New("build failed")
+
+// Stats describes a finished build.
+type Stats struct {
+	Pages    int
+	Files    int
+	Bytes    int64 // bytes written for pages
+	Duration time.Duration
+}
+
+// Result is what Build and Check report.
+type Result struct {
+	Problems Problems
+	Stats    Stats
+}
+
+// Build renders cfg.Content into cfg.Out. The site is written to a temporary
+// folder beside cfg.Out and renamed into place only when every page rendered
+// without errors, so a failed build leaves the previous site untouched.
+func Build(cfg config.Build) (Result, error) {
+	return run(cfg, true)
+}
+
+// Check does everything Build does except writing the site.
+func Check(cfg config.Build) (Result, error) {
+	return run(cfg, false)
+}
+
+func run(cfg config.Build, write bool) (Result, error) {
+	start := time.Now()
+	var res Result
+	if err := cfg.Validate(); err != nil {
+		return res, err
+	}
+	if write {
+		if err := safeOut(cfg); err != nil {
+			return res, err
+		}
+	}
+	c, probs, err := loadContent(cfg.Content)
+	if err != nil {
+		return res, err
+	}
+	res.Problems = probs
+	layouts, err := layout.Load(cfg.Templates, templateFuncs)
+	if err != nil {
+		return res, err
+	}
+	b := &builder{cfg: cfg, c: c, layouts: layouts, conv: markup.New(cfg.Markup)}
+	if cfg.Minify {
+		b.min = newMinifier()
+	}
+	if write {
+		if b.tmp, err = tempDirBeside(cfg.Out); err != nil {
+			return res, err
+		}
+		defer func() {
+			if b.tmp != "" {
+				os.RemoveAll(b.tmp)
+			}
+		}()
+	}
+	if err := b.planFiles(); err != nil {
+		return res, err
+	}
+	res.Problems = append(res.Problems, b.probs...)
+	res.Problems = append(res.Problems, b.renderAll()...)
+	if write {
+		if err := b.copyFiles(); err != nil {
+			return res, err
+		}
+		if err := writeFile(b.tmp, markerFile, []byte(markerText)); err != nil {
+			return res, err
+		}
+		if err := b.writeSyntaxCSS(); err != nil {
+			return res, err
+		}
+	}
+	res.Problems.Sort()
+	res.Stats = Stats{Pages: len(c.Pages), Files: len(b.files), Bytes: b.written, Duration: time.Since(start)}
+	if res.Problems.Errors() > 0 || (cfg.Strict && len(res.Problems) > 0) {
+		return res, ErrFailed
+	}
+	if write {
+		if err := swapIn(b.tmp, cfg.Out); err != nil {
+			return res, err
+		}
+		b.tmp = ""
+	}
+	res.Stats.Duration = time.Since(start)
+	return res, nil
+}
+
+type builder struct {
+	cfg     config.Build
+	c       *Content
+	layouts *layout.Set
+	conv    *markup.Converter
+	min     *minifier
+	tmp     string // output being built; "" when checking only
+
+	files   []*File         // everything copied, after planFiles
+	outputs map[string]bool // every output path, for the reference check
+	probs   Problems
+
+	mu      sync.Mutex
+	written int64
+}
+
+// planFiles lists every output path before any page renders, so that workers
+// can check references against the finished site without waiting.
+func (b *builder) planFiles() error {
+	b.outputs = map[string]bool{}
+	owner := map[string]string{}
+	add := func(out, own string, page bool) {
+		if prev, ok := owner[out]; ok {
+			sev := diag.Warning
+			if page {
+				sev = diag.Error
+			}
+			b.probs = append(b.probs, Problem{File: own, Severity: sev,
+				Msg: fmt.Sprintf("output %s is also produced by %s; this one wins", out, prev)})
+		}
+		owner[out] = own
+		b.outputs[out] = true
+	}
+	// Theme files first: the content's own files of the same name win.
+	if b.cfg.Static != "" {
+		if err := b.addTree(b.cfg.Static, "", nil, false); err != nil {
+			return err
+		}
+	}
+	for _, m := range b.cfg.Assets {
+		if err := b.addTree(m.Src, m.Dest, m.Include, true); err != nil {
+			return err
+		}
+	}
+	byOut := map[string]int{}
+	for i, f := range b.files {
+		byOut[f.Out] = i
+		owner[f.Out] = f.Own
+		b.outputs[f.Out] = true
+	}
+	for _, f := range b.c.Files {
+		if i, ok := byOut[f.Out]; ok {
+			b.files[i] = f // content overrides the theme, as Hugo does
+			continue
+		}
+		add(f.Out, f.Own, false)
+		b.files = append(b.files, f)
+	}
+	for _, p := range b.c.Pages {
+		add(p.Out, p.File, true)
+	}
+	b.outputs[syntaxCSSPath] = true
+	return nil
+}
+
+// writeSyntaxCSS writes chroma's colours unless the theme ships its own.
+func (b *builder) writeSyntaxCSS() error {
+	for _, f := range b.files {
+		if f.Out == syntaxCSSPath {
+			return nil
+		}
+	}
+	css, err := syntaxCSS()
+	if err != nil {
+		return err
+	}
+	if b.min != nil {
+		if css, err = b.min.file(".css", css); err != nil {
+			return err
+		}
+	}
+	return writeFile(b.tmp, syntaxCSSPath, css)
+}
+
+// addTree adds the files below dir (only those matching include, if given)
+// under the output folder dest.
+func (b *builder) addTree(dir, dest string, include []string, verbatim bool) error {
+	if _, err := os.Stat(dir); os.IsNotExist(err) {
+		if len(include) > 0 {
+			b.probs = append(b.probs, Problem{File: dir, Severity: diag.Warning,
+				Msg: "not found; run make to install it (pages that need it will not work)"})
+		}
+		return nil
+	}
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel != "." && hidden(d.Name()) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if hidden(d.Name()) {
+			return nil
+		}
+		if len(include) > 0 && !matchAny(include, rel) {
+			return nil
+		}
+		b.files = append(b.files, &File{Abs: p, Out: path.Join(dest, rel), Own: p, Verbatim: verbatim})
+		return nil
+	})
+}
+
+func matchAny(globs []string, rel string) bool {
+	for _, g := range globs {
+		if ok, _ := path.Match(g, rel); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// renderAll renders pages on all workers; each worker owns its buffers.
+func (b *builder) renderAll() Problems {
+	jobs := make(chan *Page)
+	var (
+		mu    sync.Mutex
+		probs Problems
+		wg    sync.WaitGroup
+	)
+	for range b.cfg.NumWorkers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := &worker{b: b}
+			for p := range jobs {
+				pr := w.renderSafe(p)
+				if len(pr) > 0 {
+					mu.Lock()
+					probs = append(probs, pr...)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, p := range b.c.Pages {
+		jobs <- p
+	}
+	close(jobs)
+	wg.Wait()
+	return probs
+}
+
+type worker struct {
+	b        *builder
+	md, page bytes.Buffer
+	min      bytes.Buffer
+}
+
+// renderSafe turns a panic in one page into an error for that page, so the
+// other pages are still built and reported.
+func (w *worker) renderSafe(p *Page) (probs Problems) {
+	defer func() {
+		if r := recover(); r != nil {
+			probs = append(probs, Problem{File: p.File, Severity: diag.Error,
+				Msg: fmt.Sprintf("internal error rendering this page (please report): %v\n%s", r, debug.Stack())})
+		}
+	}()
+	return w.render(p)
+}
+
+func (w *worker) render(p *Page) Problems {
+	b := w.b
+	src, err := os.ReadFile(filepath.Join(b.cfg.Content, filepath.FromSlash(p.Src)))
+	if err != nil {
+		return Problems{{File: p.File, Severity: diag.Error, Msg: err.Error()}}
+	}
+	var probs Problems
+	report := func(off int, sev diag.Severity, msg string) {
+		l, c := position(src, off)
+		probs = append(probs, Problem{File: p.File, Line: l, Col: c, Severity: sev, Msg: msg})
+	}
+	if !utf8.Valid(src) {
+		report(firstInvalidUTF8(src), diag.Warning, "invalid UTF-8; bad bytes shown as U+FFFD")
+		src = bytes.ToValidUTF8(src, []byte("\uFFFD"))
+	}
+	site := &b.c.Site
+	src = liquid(src, site.BaseURL, site.URL, func(off int, expr string) {
+		report(off, diag.Warning, fmt.Sprintf("unsupported Liquid %s left as text (only {{ site.baseurl }} and {{ '/path' | relative_url }} are rendered)", expr))
+	})
+	w.md.Reset()
+	res, err := b.conv.Convert(src, &w.md)
+	if err != nil {
+		return append(probs, Problem{File: p.File, Severity: diag.Error, Msg: err.Error()})
+	}
+	for _, d := range res.Diags {
+		report(d.Offset, d.Severity, d.Msg)
+	}
+	for _, r := range res.Refs {
+		if msg := b.checkRef(p, r); msg != "" {
+			report(r.Offset, diag.Warning, msg)
+		}
+	}
+	duplicateIDs(res.Headings, report)
+	lay := p.Layout
+	if lay == "" {
+		lay = layout.Fallback
+	} else if !b.layouts.Has(lay) {
+		probs = append(probs, Problem{File: p.File, Line: 1, Severity: diag.Warning,
+			Msg: fmt.Sprintf("unknown layout %q; using %q (have: %s)", lay, layout.Fallback, strings.Join(b.layouts.Names(), ", "))})
+		lay = layout.Fallback
+	}
+	data := &PageData{
+		Site:     site,
+		Page:     p,
+		Content:  template.HTML(w.md.Bytes()),
+		HasMath:  res.HasMath,
+		HasCode:  res.HasCode,
+		Headings: res.Headings,
+		Base:     strings.TrimSuffix(joinURL(site.BaseURL, "/"), "/"),
+	}
+	if res.HasMath {
+		data.MathMacros = macros(src)
+	}
+	w.page.Reset()
+	if err := b.layouts.Execute(&w.page, lay, data); err != nil {
+		return append(probs, Problem{File: p.File, Severity: diag.Error, Msg: "layout: " + err.Error()})
+	}
+	out := w.page.Bytes()
+	if b.min != nil {
+		w.min.Reset()
+		if err := b.min.html(&w.min, out); err != nil {
+			return append(probs, Problem{File: p.File, Severity: diag.Error, Msg: "minify: " + err.Error()})
+		}
+		out = w.min.Bytes()
+	}
+	if b.tmp != "" {
+		if err := writeFile(b.tmp, p.Out, out); err != nil {
+			return append(probs, Problem{File: p.File, Severity: diag.Error, Msg: err.Error()})
+		}
+		b.mu.Lock()
+		b.written += int64(len(out))
+		b.mu.Unlock()
+	}
+	return probs
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// duplicateIDs reports heading IDs used twice on one page: links to the
+// second heading land on the first.
+func duplicateIDs(hs []markup.Heading, report func(int, diag.Severity, string)) {
+	seen := map[string]bool{}
+	for _, h := range hs {
+		if h.ID == "" {
+			continue
+		}
+		if seen[h.ID] {
+			report(h.Offset, diag.Warning, fmt.Sprintf("duplicate heading id %q", h.ID))
+		}
+		seen[h.ID] = true
+	}
+}

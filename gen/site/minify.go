@@ -1,0 +1,86 @@
+package site
+
+import (
+	"bytes"
+	"regexp"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	"github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+)
+
+type minifier struct {
+	m *minify.M
+}
+
+var mediaTypes = map[string]string{
+	".css":  "text/css",
+	".js":   "application/javascript",
+	".svg":  "image/svg+xml",
+	".json": "application/json",
+}
+
+func newMinifier() *minifier {
+	m := minify.New()
+	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("image/svg+xml", svg.Minify)
+	m.AddFunc("application/json", json.Minify)
+	m.AddFuncRegexp(regexp.MustCompile(`^(application|text)/(x-)?(java|ecma)script$`), js.Minify)
+	return &minifier{m: m}
+}
+
+func (mi *minifier) handles(ext string) bool {
+	_, ok := mediaTypes[ext]
+	return ok
+}
+
+func (mi *minifier) file(ext string, src []byte) ([]byte, error) {
+	return mi.m.Bytes(mediaTypes[ext], src)
+}
+
+// Math must reach MathJax byte for byte: TeX line breaks end % comments and
+// the minifier would fold them into spaces. So math spans are cut out before
+// minifying and put back after. The TeX inside is HTML-escaped, so the first
+// closing tag after the opening one is the end of the span.
+var reMath = regexp.MustCompile(`(?s)<span class="math [a-z]+">.*?</span>|<div class="math [a-z]+">.*?</div>`)
+
+// Private-use characters mark where math was; they never occur in the
+// minifier's own output and it leaves text characters alone.
+const mathMark = "\uE000"
+
+func (mi *minifier) html(dst *bytes.Buffer, page []byte) error {
+	spans := reMath.FindAllIndex(page, -1)
+	if len(spans) == 0 {
+		return mi.m.Minify("text/html", dst, bytes.NewReader(page))
+	}
+	var masked bytes.Buffer
+	last := 0
+	for _, s := range spans {
+		masked.Write(page[last:s[0]])
+		masked.WriteString(mathMark)
+		last = s[1]
+	}
+	masked.Write(page[last:])
+	var out bytes.Buffer
+	if err := mi.m.Minify("text/html", &out, &masked); err != nil {
+		return err
+	}
+	parts := bytes.Split(out.Bytes(), []byte(mathMark))
+	if len(parts) != len(spans)+1 {
+		// The minifier moved or dropped a marker: keep the page unminified
+		// rather than risk misplacing math.
+		dst.Write(page)
+		return nil
+	}
+	for i, p := range parts {
+		dst.Write(p)
+		if i < len(spans) {
+			dst.Write(page[spans[i][0]:spans[i][1]])
+		}
+	}
+	return nil
+}
