@@ -24,6 +24,9 @@ func collect(doc ast.Node, src []byte, res *Result) {
 		case *ast.Heading:
 			id, _ := n.AttributeString("id")
 			idb, _ := id.([]byte)
+			if id != nil && len(idb) == 0 {
+				dropEmptyID(n)
+			}
 			res.Headings = append(res.Headings, Heading{
 				Level: n.Level, ID: string(idb), Text: plainText(n, src), Offset: Offset(n),
 			})
@@ -32,7 +35,7 @@ func collect(doc ast.Node, src []byte, res *Result) {
 		case *ast.Link:
 			res.Refs = append(res.Refs, Ref{URL: string(n.Destination), Offset: bracket(src, Offset(n), false)})
 		case *ast.Image:
-			res.Refs = append(res.Refs, Ref{URL: string(n.Destination), Offset: bracket(src, Offset(n), true)})
+			res.Refs = append(res.Refs, Ref{URL: string(n.Destination), Offset: bracket(src, Offset(n), true), Image: true})
 		case *ast.HTMLBlock:
 			// goldmark sets a closure line only when "-->" ends a later line;
 			// a one-line comment keeps its end in its own line.
@@ -50,6 +53,18 @@ func collect(doc ast.Node, src []byte, res *Result) {
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// dropEmptyID removes id="" from a heading whose text had no word
+// characters: kramdown writes no id attribute at all there.
+func dropEmptyID(n ast.Node) {
+	attrs := n.Attributes()
+	n.RemoveAttributes()
+	for _, a := range attrs {
+		if string(a.Name) != "id" {
+			n.SetAttribute(a.Name, a.Value)
+		}
+	}
 }
 
 // bracket moves the offset of a link's first text back to its opening "["

@@ -22,13 +22,15 @@ import (
 	"github.com/kogi-course/kogi/gen/markup/diag"
 	"github.com/kogi-course/kogi/gen/markup/headingid"
 	"github.com/kogi-course/kogi/gen/markup/ial"
+	"github.com/kogi-course/kogi/gen/markup/linebreak"
 	"github.com/kogi-course/kogi/gen/markup/mathx"
 )
 
 // Converter renders Markdown pages. It is safe for concurrent use: goldmark's
 // Markdown is, and all per-document state lives in a fresh parser.Context.
 type Converter struct {
-	md goldmark.Markdown
+	md    goldmark.Markdown // for files with Jekyll front matter
+	plain goldmark.Markdown // the same without goldmark-meta
 }
 
 // Heading is one heading of a page, for tables of contents and ID checks.
@@ -60,15 +62,12 @@ type Result struct {
 // New wires goldmark with the extensions cfg switches on.
 func New(cfg config.Markup) *Converter {
 	exts := []goldmark.Extender{
-		meta.Meta,
 		extension.Table,
 		extension.Strikethrough,
 		extension.TaskList,
 		extension.Footnote,
 		extension.DefinitionList,
-		// Japanese lines broken in the source must not gain a space when
-		// joined; CSS3 draft rules keep the space between Latin words.
-		extension.NewCJK(extension.WithEastAsianLineBreaks(extension.EastAsianLineBreaksCSS3Draft)),
+		linebreak.Extension, // Japanese lines joined in the source get no space
 		mathx.Extension,
 		ial.Extension,
 	}
@@ -91,19 +90,28 @@ func New(cfg config.Markup) *Converter {
 		goldmark.WithExtensions(exts...),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 	}, ropts...)
-	return &Converter{md: goldmark.New(opts...)}
+	// goldmark-meta opens front matter on any line of dashes at the top,
+	// even "-" or "--" (a list item, CommonMark example 46), while Jekyll
+	// needs "---" and a closing line. So meta only runs on files that
+	// SplitFrontMatter says have front matter.
+	withMeta := append(opts, goldmark.WithExtensions(meta.Meta))
+	return &Converter{md: goldmark.New(withMeta...), plain: goldmark.New(opts...)}
 }
 
 // Convert renders src (a whole file, front matter included, so that every
 // offset in the Result is a file offset) to w.
 func (c *Converter) Convert(src []byte, w io.Writer) (Result, error) {
+	md := c.plain
+	if hasFrontMatter(src) {
+		md = c.md
+	}
 	pc := parser.NewContext(parser.WithIDs(headingid.New()))
-	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	var res Result
 	res.Meta, res.MetaErr = meta.TryGet(pc)
 	collect(doc, src, &res)
 	res.HasMath = mathx.HasMath(pc)
-	if err := c.md.Renderer().Render(w, src, doc); err != nil {
+	if err := md.Renderer().Render(w, src, doc); err != nil {
 		return res, err
 	}
 	res.Diags = append(diag.List(pc), res.Diags...)

@@ -5,12 +5,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/kogi-course/kogi/gen/config"
 )
+
+var reHeadingID = regexp.MustCompile(`<h([1-6]) id="[^"]*">`)
 
 type specCase struct {
 	Markdown string `json:"markdown"`
@@ -23,7 +26,14 @@ type specCase struct {
 // on purpose, each with the extension and reason. The test fails if any other
 // example fails, and also if one of these starts passing (so the list stays
 // true).
-var specDeviations = map[int]string{}
+var specDeviations = map[int]string{
+	98:  "front matter: a file starting with two --- lines has empty Jekyll front matter, not two rules",
+	142: "syntax highlighting: chroma renders code with a known language as coloured spans",
+	143: "syntax highlighting: chroma renders code with a known language as coloured spans",
+	608: "GFM autolinks (linkify): a bare URL becomes a link even between < and spaces",
+	611: "GFM autolinks (linkify): a bare URL becomes a link",
+	612: "GFM autolinks (linkify): a bare URL becomes a link",
+}
 
 // TestCommonMarkSpec runs goldmark's copy of the CommonMark spec through the
 // full Kogi pipeline, every extension on (acceptance test 2: >= 99% pass).
@@ -47,6 +57,9 @@ func TestCommonMarkSpec(t *testing.T) {
 		if err != nil {
 			t.Fatalf("example %d: %v", c.Example, err)
 		}
+		// Heading IDs are an addition kramdown makes (auto_ids), not a
+		// change of CommonMark's structure: compare without them.
+		got = reHeadingID.ReplaceAllString(got, "<h$1>")
 		if got == c.HTML {
 			if _, ok := specDeviations[c.Example]; ok {
 				t.Errorf("example %d now passes; remove it from specDeviations", c.Example)

@@ -69,7 +69,7 @@ func TestBuildTestSite(t *testing.T) {
 		`tex-chtml-full.js`,
 		`Oct.-29-2015閲覧`,
 		`<a href="https://example.com/" target="_blank">外部リンク</a>`,
-		`"mb":["\\mathbf{#1}",1]`, // the page's macro reaches MathJax's configuration
+		`macros:{mb:["\\mathbf{#1}",1]}`, // the page's macro reaches MathJax's configuration
 	} {
 		if !strings.Contains(lect1, want) {
 			t.Errorf("lect01 lacks %q", want)
@@ -86,7 +86,7 @@ func TestBuildTestSite(t *testing.T) {
 		t.Error("page does not look minified")
 	}
 	// Math survives minification byte for byte, line breaks included.
-	if !strings.Contains(lect1, "\\[\nL = \\frac{1}{2}\\sum_i (y_i - \\hat{y}_i)^2\n\\]") {
+	if !strings.Contains(lect1, "\\[a = b % a TeX comment ends at the line break\n  + c\\]") {
 		t.Errorf("display math changed by the pipeline:\n%s", lect1)
 	}
 	idx := read(t, filepath.Join(out, "course/index.html"))
@@ -217,12 +217,17 @@ func TestBadInput(t *testing.T) {
 	if !errors.Is(err, ErrFailed) {
 		t.Fatalf("want ErrFailed, got %v", err)
 	}
+	if n := res.Problems.Errors(); n != 3 {
+		t.Errorf("want 3 errors (yaml, lecture, scalarfront), got %d", n)
+	}
 	got := problemsText(res.Problems, dir)
 	for _, want := range []string{
 		// yaml.v3 blames the line where the flow sequence's context starts.
 		"yaml.md:2: front matter: did not find expected ',' or ']'",
 		"binary.md:1: warning: binary file named .md; copied as is",
-		"unclosed.md:6:1: unclosed $$",
+		// A warning, not an error: 2025ai_lect26.md line 861 has a stray $$
+		// that Jekyll renders without complaint.
+		"unclosed.md:6:1: warning: unclosed $$",
 		"utf8.md:5:", "invalid UTF-8",
 		"comment.md:6:1: warning: HTML comment is never closed",
 		`layout.md:1: warning: unknown layout "nosuch"`,

@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/kogi-course/kogi/gen/config"
+	"github.com/kogi-course/kogi/gen/markup"
 	"github.com/kogi-course/kogi/gen/markup/diag"
 )
 
@@ -166,7 +167,7 @@ func readPage(root, rel string) (*Page, Problems, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	y, body, ok := splitFrontMatter(src)
+	y, _, ok := markup.SplitFrontMatter(src)
 	if !ok {
 		msg := "no front matter; copied as is (add a --- block to make it a page)"
 		if bytes.IndexByte(src[:min(len(src), 8000)], 0) >= 0 {
@@ -174,7 +175,6 @@ func readPage(root, rel string) (*Page, Problems, error) {
 		}
 		return nil, Problems{{File: file, Line: 1, Severity: diag.Warning, Msg: msg}}, nil
 	}
-	_ = body
 	fm, line, err := parseFrontMatter(y)
 	var probs Problems
 	if err != nil {

@@ -23,24 +23,6 @@ type FrontMatter struct {
 	Params map[string]any
 }
 
-// splitFrontMatter finds Jekyll-style front matter: the file starts with a
-// line of three dashes and a later line of three dashes (or dots) closes it.
-// It returns the YAML text, the number of the YAML's first line (1-based) and
-// whether front matter was found. Like Jekyll, an unclosed block is not front
-// matter at all.
-var reFrontMatter = regexp.MustCompile(`\A---[ \t]*\r?\n((?s:.*?)\r?\n)??(?:---|\.\.\.)[ \t]*(?:\r?\n|\z)`)
-
-func splitFrontMatter(src []byte) (yamlText []byte, bodyOffset int, ok bool) {
-	m := reFrontMatter.FindSubmatchIndex(src)
-	if m == nil {
-		return nil, 0, false
-	}
-	if m[2] >= 0 {
-		yamlText = src[m[2]:m[3]]
-	}
-	return yamlText, m[1], true
-}
-
 var reYAMLLine = regexp.MustCompile(`line (\d+)`)
 
 // parseFrontMatter decodes the YAML text. On error it returns the 1-based

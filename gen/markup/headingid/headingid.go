@@ -46,9 +46,11 @@ func New() parser.IDs {
 // "heading", and its HTML converter then omits the id attribute altogether.
 func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
 	id := slug(rawText(value))
-	// kramdown numbers repeats of a base ID with -1, -2, … but never
-	// records the suffixed ID itself, so "a", "a", "a-1" yields a, a-1 and
-	// a-1 again. Kogi copies that to keep the same anchors.
+	// kramdown numbers repeats of a base ID with -1, -2, … (the second
+	// "別解 1. 最小 $2$ 乗解" of 2024ai/2024ai_lect05.md is
+	// "別解-1-最小-2-乗解-1") but never records the suffixed ID itself, so
+	// "a", "a", "a-1" yields a, a-1 and a-1 again. Kogi copies that to keep
+	// the same anchors.
 	n := s.seen[id]
 	s.seen[id] = n + 1
 	if n > 0 {
@@ -83,10 +85,13 @@ func slug(text string) string {
 }
 
 // isWord reports whether r matches Ruby's \p{Word}, which Onigmo defines as
-// Alphabetic + Mark + Decimal_Number + Connector_Punctuation. So Japanese
-// letters, the long-vowel mark ー, Roman numerals such as Ⅲ (Nl) and '_'
-// are kept, while the ideographic space, full-width punctuation ，（）：
-// and the middle dot ・ are dropped.
+// Alphabetic + Mark + Decimal_Number + Connector_Punctuation (Ruby's
+// tool/enc-unicode.rb). So Japanese letters, the long-vowel mark ー, Roman
+// numerals such as Ⅲ (Nl) and '_' are kept, while the ideographic space,
+// full-width punctuation ，（）：, circled digits such as ① (No) and the
+// middle dot ・ are dropped: "例： 雇用の未来 Frey and Osborne (2013)" is
+// "例-雇用の未来-frey-and-osborne-2013" (2024ai/2025ai_lect04.md) and
+// "DALL・E" is "dalle" (2025ai/2025ai_lect12.md).
 func isWord(r rune) bool {
 	return isAlpha(r) || unicode.In(r, unicode.M, unicode.Nd, unicode.Pc)
 }

@@ -3,14 +3,15 @@ package headingid
 import (
 	"bytes"
 	"strings"
+	"unicode/utf8"
 )
 
 // html follows kramdown's parse_span_html for the HTML inside a heading,
-// as in `## はじめに<!-- ## Introduction-->` (2025ai/2024advanced-chemistryprize.md)
-// or `# <a name="x"></a>Title`. Comments and processing instructions are
-// dropped, the tags of an element are dropped and its content is kept, and
-// the rest stays as text. It reports false when there is no comment or tag
-// at i.
+// such as `## フィッシャー顔<!-- ## 2.3 Fisherfaces-->`, whose id is
+// "フィッシャー顔" (2024ai/2024ai_lect05.md), or `# <a name="x"></a>Title`.
+// Comments and processing instructions are dropped, an element's tags are
+// dropped and its content is kept, and anything else stays as text. It
+// reports false when there is no comment or tag at i.
 func (p *spanParser) html(out *spanOut, i int) (int, bool) {
 	s := p.src
 	for _, d := range [][2]string{{"<!--", "-->"}, {"<?", "?>"}} {
@@ -97,11 +98,12 @@ func openTag(s []byte, i int) (string, int, bool) {
 				j = v + 1 + e + 1
 			default:
 				e := v
-				for _, r := range string(s[v:]) {
+				for e < len(s) {
+					r, n := utf8.DecodeRune(s[e:])
 					if !isWord(r) {
 						break
 					}
-					e += len(string(r))
+					e += n
 				}
 				if e == v {
 					return "", -1, false
@@ -139,15 +141,28 @@ func closeTag(s []byte, i int, name string) int {
 	return j + 1
 }
 
-// tagName matches an XML name (REXML's UNAME_STR, loosely) at i and
-// returns the position after it, or -1.
+// tagName matches REXML's UNAME_STR, (?:NCNAME:)?NCNAME, at i and returns
+// the position after it, or -1.
 func tagName(s []byte, i int) int {
+	j := ncName(s, i)
+	if j > 0 && j < len(s) && s[j] == ':' {
+		if k := ncName(s, j+1); k > 0 {
+			return k
+		}
+	}
+	return j
+}
+
+// ncName matches NCNAME_STR, [[:alpha:]_][-[:alnum:]._]*, at i and returns
+// the position after it, or -1.
+func ncName(s []byte, i int) int {
 	j := i
-	for _, r := range string(s[i:]) {
-		if j == i && !isAlpha(r) && r != '_' || !isWord(r) && r != '-' && r != '.' && r != ':' {
+	for j < len(s) {
+		r, n := utf8.DecodeRune(s[j:])
+		if j == i && !isAlpha(r) && r != '_' || !isAlnum(r) && r != '-' && r != '.' && r != '_' {
 			break
 		}
-		j += len(string(r))
+		j += n
 	}
 	if j == i {
 		return -1

@@ -15,11 +15,16 @@ import (
 // typographic symbols, and recurses into every other element. So link
 // targets, images, HTML tags and comments, footnote markers and {:…}
 // attribute lists never reach the ID, while the text inside links, emphasis
-// and span HTML does. goldmark hands Generate the heading's source instead
+// and span HTML does: `## [ASA アメリカ統計学会の声明](https://doi.org/…){:target="_blank"}`
+// has the id "asa-アメリカ統計学会の声明" (2024ai/2024ai_lect03.md). goldmark
+// hands Generate the heading's source instead
 // of a parsed tree, so this file redoes just enough of kramdown's span parser
 // (lib/kramdown/parser/kramdown/*.rb) to drop what kramdown drops. It follows
 // kramdown's rules, not CommonMark's, for where a span starts and ends: in
-// particular a single $ is plain text (kramdown's inline math is $$…$$).
+// particular a single $ is plain text (kramdown's inline math is $$…$$), so
+// `#### 平均: $\mathbf{\bar x} = \mathbf{Fx} + \mathbf{Bu}$` has the id
+// "平均-mathbfbar-x--mathbffx--mathbfbu" (2025ai/kalman_filter.md) whatever
+// Kogi's math extension later makes of the dollars.
 func rawText(src []byte) string {
 	p := spanParser{src: src}
 	var out spanOut
@@ -274,9 +279,9 @@ func (p *spanParser) math(out *spanOut, i int) int {
 	return i + 1
 }
 
-// entity follows parse_html_entity. A name kramdown does not know becomes
-// an "&" element followed by the rest as text, which is what leaving it
-// in place gives too.
+// entity follows parse_html_entity. The names known are Go's (HTML5), a
+// superset of kramdown's HTML 4 table; they differ only for a letter such as
+// &Amacr; that HTML 4 lacks, where kramdown keeps the name.
 func (p *spanParser) entity(out *spanOut, i int) int {
 	s := p.src
 	if j := entityEnd(s, i); j > 0 {
@@ -288,8 +293,10 @@ func (p *spanParser) entity(out *spanOut, i int) int {
 			out.element([]byte(dec))
 			return j + 1
 		}
+		// kramdown adds an "&" entity and the rest, unparsed, as text.
 		out.element(s[i : i+1])
-		return i + 1
+		out.text(s[i+1 : j+1])
+		return j + 1
 	}
 	out.text(s[i : i+1])
 	return i + 1
@@ -328,179 +335,15 @@ func entityEnd(s []byte, i int) int {
 	return -1
 }
 
-// footnote drops a footnote marker [^name]. It assumes the footnote is
-// defined, as it is in any page that renders it; kramdown would print an
-// undefined one as text.
-func (p *spanParser) footnote(out *spanOut, i int) (int, bool) {
-	s := p.src
-	j := i + 2
-	if j >= len(s) || s[i+1] != '^' || !isASCIIWord(s[j]) {
-		return 0, false
-	}
-	for j < len(s) && (isASCIIWord(s[j]) || s[j] == '-') {
-		j++
-	}
-	if j >= len(s) || s[j] != ']' {
-		return 0, false
-	}
-	out.element(nil)
-	return j + 1, true
-}
-
-// link follows parse_link for [text](url), [text](<url>), [text](url
-// "title") and images. Reference links are left as text, which is what
-// kramdown does when the reference is undefined; for [text] and [text][]
-// that gives the same ID as a defined one, for [text][ref] it keeps "ref".
-func (p *spanParser) link(out *spanOut, i int) int {
-	s := p.src
-	img := s[i] == '!'
-	start := i + 1
-	if img {
-		start++
-	}
-	if start >= len(s) || s[start] == '^' || !img && out.in.link {
-		out.text(s[i:start])
-		return start
-	}
-	sub := out.child()
-	sub.in.link = true
-	count := 1
-	stop := func(j int, sub *spanOut) int {
-		switch {
-		case s[j] == ']':
-			count--
-		case s[j] == '[' || s[j] == '!' && j+1 < len(s) && s[j+1] == '[':
-			count++
-		default:
-			return 0
-		}
-		if count-sub.imgs == 0 {
-			return 1
-		}
-		return 0
-	}
-	j, n := p.spans(sub, start, stop)
-	if n == 0 {
-		out.text(s[i:start])
-		return start
-	}
-	end, ok := linkDestination(s, j+1)
-	if !ok {
-		out.text(s[i:start])
-		return start
-	}
-	if img {
-		out.imgs++
-		out.element(nil) // add_link clears an image's children
-	} else {
-		out.element(sub.buf)
-	}
-	return end
-}
-
-// linkDestination matches the "(…)" part of an inline link at i and
-// returns the position after it.
-func linkDestination(s []byte, i int) (int, bool) {
-	if i >= len(s) || s[i] != '(' {
-		return 0, false
-	}
-	j := i
-	if bytes.HasPrefix(s[i:], []byte("(<")) {
-		k := bytes.IndexByte(s[i+2:], '>')
-		if k < 0 {
-			return 0, false
-		}
-		j = i + 2 + k + 1
-		if j < len(s) && s[j] == ')' {
-			return j + 1, true
-		}
-	} else {
-		// Balanced parentheses, or up to white space before a quote,
-		// where a title starts (LINK_PAREN_STOP_RE).
-		depth := 0
-	scan:
-		for ; j < len(s); j++ {
-			switch {
-			case s[j] == '(':
-				depth++
-			case s[j] == ')':
-				depth--
-				if depth == 0 {
-					return j + 1, true
-				}
-			case isSpace(s[j]) && j+1 < len(s) && (s[j+1] == '"' || s[j+1] == '\''):
-				j++
-				break scan
-			}
-		}
-	}
-	// LINK_INLINE_TITLE_RE: \s*?(["'])(.+?)\1\s*?\)
-	for j < len(s) && isSpace(s[j]) {
-		j++
-	}
-	if j >= len(s) || s[j] != '"' && s[j] != '\'' {
-		return 0, false
-	}
-	q := s[j]
-	for k := j + 2; k < len(s); k++ {
-		if s[k] != q {
-			continue
-		}
-		m := k + 1
-		for m < len(s) && isSpace(s[m]) {
-			m++
-		}
-		if m < len(s) && s[m] == ')' {
-			return m + 1, true
-		}
-	}
-	return 0, false
-}
-
-// autolink follows parse_autolink: <http…:…>, <ftp…:…>, <mailto:…> and
-// bare e-mail addresses keep their text.
-func (p *spanParser) autolink(out *spanOut, i int) (int, bool) {
-	s := p.src
-	k := bytes.IndexByte(s[i:], '>')
-	if k < 0 {
-		return 0, false
-	}
-	inner := s[i+1 : i+k]
-	for _, scheme := range []string{"mailto:", "http:", "https:", "ftp:", "ftps:"} {
-		if len(inner) > len(scheme) && string(inner[:len(scheme)]) == scheme {
-			out.element(bytes.TrimPrefix(inner, []byte("mailto:")))
-			return i + k + 1, true
-		}
-	}
-	if isEmail(inner) {
-		out.element(inner)
-		return i + k + 1, true
-	}
-	return 0, false
-}
-
-// isEmail matches the address part of AUTOLINK_START,
-// [[[:alnum:]]-_.]+?@[[[:alnum:]]-_.]+?, which needs no dot in the domain.
-func isEmail(b []byte) bool {
-	local, domain, ok := bytes.Cut(b, []byte("@"))
-	if !ok || len(local) == 0 || len(domain) == 0 {
-		return false
-	}
-	for _, r := range string(b) {
-		if r != '@' && r != '-' && r != '_' && r != '.' && !isAlnum(r) {
-			return false
-		}
-	}
-	return bytes.IndexByte(domain, '@') < 0
-}
-
-// extension handles "{:", kramdown's span IALs and extensions. An IAL
-// ({:target="_blank"}, common after links in Kogi's pages) is dropped when
-// it follows an element, and is plain text after text. The extensions
-// {::comment}…{:/comment} and {::nomarkdown}…{:/nomarkdown} are dropped
-// with their content (update_raw_text skips :comment and :raw elements), as
-// is {::options … /}; any other extension tag, or one without its stop
-// tag, is text.
+// extension handles "{:", kramdown's span extensions and IALs
+// (parse_span_extensions). An IAL such as {:target="_blank"}, common after
+// links in Kogi's pages, is dropped when it follows an element and is plain
+// text after text. The extensions {::comment}…{:/comment} and
+// {::nomarkdown}…{:/nomarkdown} are dropped with their content, since
+// update_raw_text skips :comment and :raw elements, and so is
+// {::options … /}, which adds no element at all (nor does a self-closed
+// comment), so an IAL after it sees what came before. Any other extension,
+// a start tag without its stop tag and a stray stop tag are text.
 func (p *spanParser) extension(out *spanOut, i int) int {
 	s := p.src
 	end := closingBrace(s, i+2)
@@ -509,31 +352,60 @@ func (p *spanParser) extension(out *spanOut, i int) int {
 		return i + 1
 	}
 	body := s[i+2 : end]
-	switch {
-	case body[0] == ':':
-		name, _, _ := bytes.Cut(body[1:], []byte(" "))
-		name = bytes.TrimSuffix(name, []byte("/"))
-		switch string(name) {
-		case "comment", "nomarkdown", "options":
+	if name, closed, ok := extensionTag(body); ok {
+		switch {
+		case name == "":
+			// a stop tag without a start tag
+		case name != "comment" && name != "nomarkdown" && name != "options":
+		case closed:
+			return end + 1 // with no body, no element is added
 		default:
-			out.text(s[i : i+1])
-			return i + 1
-		}
-		if body[len(body)-1] == '/' {
-			out.element(nil)
-			return end + 1
-		}
-		for _, tag := range []string{"{:/" + string(name) + "}", "{:/}"} {
-			if k := bytes.Index(s[end+1:], []byte(tag)); k >= 0 {
-				out.element(nil)
-				return end + 1 + k + len(tag)
+			// The body ends at the first {:/name} or {:/}.
+			rest := s[end+1:]
+			k, n := bytes.Index(rest, []byte("{:/}")), 4
+			if m := bytes.Index(rest, []byte("{:/"+name+"}")); m >= 0 && (k < 0 || m < k) {
+				k, n = m, len(name)+4
+			}
+			if k >= 0 {
+				if name != "options" { // options only sets options
+					out.element(nil)
+				}
+				return end + 1 + k + n
 			}
 		}
-	case body[0] != '/' && out.elem:
+	} else if out.elem {
 		return end + 1
 	}
 	out.text(s[i : i+1])
 	return i + 1
+}
+
+// extensionTag matches body, the text between "{:" and "}", against
+// EXT_SPAN_START: "/" or "/name" for a stop tag, for which it returns "",
+// and ":name", ":name/" or ":name options[/]" for a start tag, closed when
+// it ends in '/'.
+func extensionTag(body []byte) (name string, closed, ok bool) {
+	if body[0] == '/' {
+		id := body[1:]
+		for k, c := range id {
+			if !isASCIIWord(c) && (k == 0 || c != '-') {
+				return "", false, false
+			}
+		}
+		return "", false, true
+	}
+	if body[0] != ':' {
+		return "", false, false
+	}
+	n := 1
+	for n < len(body) && isASCIIWord(body[n]) {
+		n++
+	}
+	rest := body[n:]
+	if n == 1 || len(rest) > 1 && !isSpace(rest[0]) || len(rest) == 1 && rest[0] != '/' {
+		return "", false, false
+	}
+	return string(body[1:n]), bytes.HasSuffix(rest, []byte("/")), true
 }
 
 // closingBrace returns the index of the '}' that ends an attribute list

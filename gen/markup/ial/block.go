@@ -2,7 +2,6 @@ package ial
 
 import (
 	"github.com/yuin/goldmark/ast"
-	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -15,11 +14,14 @@ import (
 // so no renderer or other extension ever sees it (hence a private kind).
 type blockMarker struct {
 	ast.BaseBlock
-	x *ial // nil for an attribute list definition {:name: ...}
-	// after is the block the line followed when it was read. If it is gone
-	// later and no table took its place, it was a paragraph of link
-	// reference definitions, which goldmark removes from the tree.
-	after ast.Node
+	x      *ial // nil for an attribute list definition {:name: ...}
+	offset int  // of the "{"
+	// blank tells whether a blank line precedes the IAL line. goldmark's own
+	// flag is cleared in Close, see there.
+	blank bool
+	// target is the list item whose first line the IAL is ("* {: .c}"),
+	// kramdown's LIST_ITEM_IAL; nil for all other block IALs.
+	target ast.Node
 }
 
 var kindBlockMarker = ast.NewNodeKind("IALBlockMarker")
@@ -59,7 +61,10 @@ func (b *blockParser) Open(parent ast.Node, reader text.Reader, pc parser.Contex
 		return nil, parser.NoChildren
 	}
 	offset := seg.Start + max(pos-seg.Padding, 0)
-	m := &blockMarker{after: parent.LastChild()}
+	m := &blockMarker{offset: offset}
+	if li, ok := parent.(*ast.ListItem); ok && !li.HasChildren() {
+		m.target = li
+	}
 	if isDefinition(rest[:n]) {
 		warnf(pc, offset, "attribute list definition %s is not supported and is ignored", rest[:n])
 	} else {
@@ -76,7 +81,44 @@ func (b *blockParser) Continue(node ast.Node, reader text.Reader, pc parser.Cont
 	return parser.Close
 }
 
-func (b *blockParser) Close(node ast.Node, reader text.Reader, pc parser.Context) {}
+// Close moves the blank-line flag off the marker. goldmark decides whether a
+// list is tight from its items' children's flags, and the marker is still in
+// the item then: "* a\n\n  {: .c}" would make a loose list, where kramdown's
+// stays tight. The flag goes to the block that follows the line instead (if
+// goldmark has opened it already), since the blank line separates that block
+// from the one before. goldmark sets the flag on every block it opens after a
+// closed fenced code block, and on the first block of the document, blank
+// line or not, so the source decides.
+func (b *blockParser) Close(node ast.Node, reader text.Reader, pc parser.Context) {
+	m := node.(*blockMarker)
+	m.blank = m.HasBlankPreviousLines() && afterBlankLine(reader.Source(), m.offset)
+	m.SetBlankPreviousLines(false)
+	if next := m.NextSibling(); next != nil && m.blank {
+		next.SetBlankPreviousLines(true)
+	}
+}
+
+// afterBlankLine reports whether the line before the one at pos is blank,
+// counting a line of only ">" and spaces (a blank line in a blockquote).
+func afterBlankLine(source []byte, pos int) bool {
+	start := pos
+	for start > 0 && source[start-1] != '\n' {
+		start--
+	}
+	if start == 0 {
+		return false
+	}
+	prev := start - 1
+	for prev > 0 && source[prev-1] != '\n' {
+		prev--
+	}
+	for _, c := range source[prev : start-1] {
+		if c != ' ' && c != '\t' && c != '\r' && c != '>' {
+			return false
+		}
+	}
+	return true
+}
 
 // CanInterruptParagraph is what makes "para\n{: .c}" work: kramdown ends a
 // paragraph at an IAL line (LAZY_END in paragraph.rb includes
@@ -121,11 +163,11 @@ func (t *blockTransformer) Transform(doc *ast.Document, reader text.Reader, pc p
 	source := reader.Source()
 	for i := 0; i < len(markers); {
 		j := i + 1
-		for j < len(markers) && markers[j].x != nil && markers[j-1].x != nil &&
-			markers[j].PreviousSibling() == markers[j-1] && !markers[j].HasBlankPreviousLines() {
+		for j < len(markers) && markers[j].x != nil && markers[j-1].x != nil && markers[j-1].target == nil &&
+			markers[j].PreviousSibling() == markers[j-1] && !markers[j].blank {
 			j++
 		}
-		resolve(pc, source, markers[i:j])
+		resolve(pc, markers[i:j])
 		i = j
 	}
 	for _, m := range markers {
@@ -137,29 +179,28 @@ func (t *blockTransformer) Transform(doc *ast.Document, reader text.Reader, pc p
 	t.stripFromHTMLBlocks(doc, source, pc)
 }
 
-func resolve(pc parser.Context, source []byte, group []*blockMarker) {
+func resolve(pc parser.Context, group []*blockMarker) {
 	first, last := group[0], group[len(group)-1]
 	if first.x == nil {
 		return // a definition; kramdown's :eob
 	}
+	if first.target != nil {
+		first.x.applyTo(pc, first.target)
+		return
+	}
 	var target ast.Node
 	prev := first.PreviousSibling()
 	_, prevIsMarker := prev.(*blockMarker)
-	if prev != nil && !prevIsMarker && !first.HasBlankPreviousLines() {
-		if a := first.after; a != nil && a.Parent() == nil {
-			if _, ok := prev.(*east.Table); !ok {
-				warnf(pc, first.x.offset, "attribute list %s after link reference definitions is not supported and is ignored", first.x.raw)
-				return
-			}
-		}
+	if prev != nil && !prevIsMarker && !first.blank {
 		target = prev
 	} else {
-		blankBefore := first.HasBlankPreviousLines()
-		if prev == nil {
-			blankBefore = startsAfterBlankLine(first, source)
-		}
+		blankBefore := first.blank
 		for n := last.NextSibling(); n != nil; n = n.NextSibling() {
-			if n.HasBlankPreviousLines() && !blankBefore {
+			blank := n.HasBlankPreviousLines()
+			if m, ok := n.(*blockMarker); ok {
+				blank = m.blank
+			}
+			if blank && !blankBefore {
 				warnf(pc, first.x.offset, "attribute list %s is followed by a blank line and is ignored", first.x.raw)
 				return
 			}
@@ -177,23 +218,15 @@ func resolve(pc parser.Context, source []byte, group []*blockMarker) {
 			return
 		}
 	}
+	if _, ok := target.(*ast.LinkReferenceDefinition); ok {
+		// kramdown gives the list to the definition, and so to every link
+		// that uses it ("[r]: http://x\n{: .c}"); the corpus never does this.
+		warnf(pc, first.x.offset, "attribute list %s on a link reference definition is not supported and is ignored", first.x.raw)
+		return
+	}
 	for _, m := range group {
 		m.x.applyTo(pc, target)
 	}
-}
-
-// startsAfterBlankLine reports whether a marker that opens its container has
-// blank lines before it. Only the document is checked: goldmark marks its
-// first block as following a blank line whether or not there is one.
-func startsAfterBlankLine(m *blockMarker, source []byte) bool {
-	if _, ok := m.Parent().(*ast.Document); !ok {
-		return false
-	}
-	start := m.x.offset
-	for start > 0 && source[start-1] != '\n' {
-		start--
-	}
-	return start > 0 && util.IsBlank(source[:start])
 }
 
 // stripFromHTMLBlocks handles "<div>...</div>\n{: .c}". kramdown parses the

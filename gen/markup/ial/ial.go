@@ -63,12 +63,15 @@ func (e *extender) Extend(m goldmark.Markdown) {
 			util.Prioritized(&spanParser{cfg: cfg}, 250),
 		),
 		parser.WithASTTransformers(
-			// Before any transformer that walks the tree (goldmark registers
-			// none by default, footnotes use 999), so that no one sees the
-			// block markers, and before a heading-ID transformer: an id from
-			// {: #id} must be in place so the generator can skip that heading,
-			// as kramdown only generates IDs for headers without one.
-			util.Prioritized(&blockTransformer{cfg: cfg}, 100),
+			// After transformers that restructure blocks, so that the list
+			// lands on the final block: mathx's $$ boundary rule (100) may turn
+			// a math block back into a paragraph, and it must still see the
+			// block IAL line (the marker, whose Pos() is its "{") to know that
+			// the math block ends at a boundary. Before transformers that read
+			// attributes (goldmark's footnotes use 999). Heading IDs are not a
+			// concern here: goldmark generates them while parsing, before any
+			// transformer, and the IAL's id then replaces the generated one.
+			util.Prioritized(&blockTransformer{cfg: cfg}, 200),
 		),
 	)
 	m.Renderer().AddOptions(

@@ -17,6 +17,9 @@ type spanMarker struct {
 	ast.BaseInline
 	x   *ial
 	seg text.Segment // the "{:...}" source, put back as text when nothing takes it
+	// target is set for a list item IAL; otherwise the list belongs to the
+	// element before the marker.
+	target ast.Node
 }
 
 var kindSpanMarker = ast.NewNodeKind("IALSpanMarker")
@@ -50,7 +53,15 @@ func (p *spanParser) Parse(parent ast.Node, block text.Reader, pc parser.Context
 		return nil
 	}
 	x := newIAL(line[:n], seg.Start, p.cfg)
-	if !takesSpanIAL(parent.LastChild()) {
+	var target ast.Node
+	if li := listItemStart(parent, seg.Start); li != nil {
+		// kramdown's LIST_ITEM_IAL: "* {: .c} text" sets class="c" on the
+		// <li>, and the white space after the list goes with it.
+		target = li
+		for n < len(line) && (line[n] == ' ' || line[n] == '\t') {
+			n++
+		}
+	} else if !takesSpanIAL(parent.LastChild()) {
 		// Text in kramdown too. Report it only when the braces clearly are an
 		// attribute list, not prose or TeX such as "\text{: ...}".
 		if !x.list.empty() && len(x.list.gaps) == 0 {
@@ -60,7 +71,7 @@ func (p *spanParser) Parse(parent ast.Node, block text.Reader, pc parser.Context
 	}
 	x.lint(pc)
 	block.Advance(n)
-	m := &spanMarker{x: x, seg: text.NewSegment(seg.Start, seg.Start+n)}
+	m := &spanMarker{x: x, seg: text.NewSegment(seg.Start, seg.Start+n), target: target}
 	list, _ := pc.Get(spanMarkersKey).([]*spanMarker)
 	pc.Set(spanMarkersKey, append(list, m))
 	return m
@@ -79,6 +90,19 @@ func takesSpanIAL(n ast.Node) bool {
 	return n.Kind().String() != "LinkLabelState"
 }
 
+// listItemStart returns the list item whose content starts at pos in parent,
+// the item's first paragraph (a text block if the list is tight).
+func listItemStart(parent ast.Node, pos int) ast.Node {
+	li, ok := parent.Parent().(*ast.ListItem)
+	if !ok || li.FirstChild() != parent || parent.HasChildren() {
+		return nil
+	}
+	if lines := parent.Lines(); lines.Len() == 0 || lines.At(0).Start != pos {
+		return nil
+	}
+	return li
+}
+
 // CloseBlock runs after ProcessDelimiters, so emphasis and strikethrough
 // exist now. Markers are resolved in source order, so "{: .a}{: .b}" gives
 // class="a b" as in kramdown.
@@ -89,6 +113,10 @@ func (p *spanParser) CloseBlock(parent ast.Node, block text.Reader, pc parser.Co
 	}
 	pc.Set(spanMarkersKey, nil)
 	for _, m := range list {
+		if m.target != nil {
+			m.x.applyTo(pc, m.target)
+			continue
+		}
 		target := m.PreviousSibling()
 		for {
 			if prev, ok := target.(*spanMarker); ok {

@@ -16,9 +16,10 @@ var KindMathInline = ast.NewNodeKind("MathInline")
 // MathInline is TeX written inside a paragraph, a heading, a list item or a
 // table cell: $…$, $$…$$ (kramdown's span math), \(…\) or \[…\].
 //
-// Its children are raw *ast.Text nodes, one per source line the TeX spans,
-// exactly like ast.CodeSpan. The TeX is the concatenation of their segment
-// values; nothing in them is Markdown, so renderers must not unescape them.
+// Its children are raw *ast.Text nodes, one or more per source line the
+// TeX spans, like ast.CodeSpan's. The TeX is the concatenation of their
+// segment values; nothing in them is Markdown, so renderers must not
+// unescape them.
 type MathInline struct {
 	ast.BaseInline
 
@@ -54,8 +55,9 @@ var KindMathBlock = ast.NewNodeKind("MathBlock")
 
 // MathBlock is a kramdown math block: $$…$$ standing between block
 // boundaries, possibly over many lines. Its Lines hold the TeX between the
-// delimiters, byte for byte (minus the indentation of an enclosing list item
-// or the marker of an enclosing block quote).
+// delimiters, byte for byte, except for the white space around it, which
+// kramdown strips too, and the indentation or markers of an enclosing list
+// item or block quote.
 type MathBlock struct {
 	ast.BaseBlock
 
@@ -81,4 +83,26 @@ func (n *MathBlock) Dump(source []byte, level int) {
 		kv = map[string]string{"Unclosed": "true"}
 	}
 	ast.DumpHelper(n, source, level, kv, nil)
+}
+
+// KindDollar is the NodeKind of Dollar.
+var KindDollar = ast.NewNodeKind("Dollar")
+
+// Dollar is a dollar sign that is text, not math: a price ("$5"), an
+// escaped "\$", or a stray "$$". The page still loads MathJax, which would
+// pair two such dollars into math, so the renderer marks them to be skipped.
+type Dollar struct {
+	ast.BaseInline
+	Value []byte // "$" or "$$"
+}
+
+// NewDollar returns a Dollar node for the literal text v.
+func NewDollar(v []byte) *Dollar { return &Dollar{Value: v} }
+
+// Kind implements ast.Node.Kind.
+func (n *Dollar) Kind() ast.NodeKind { return KindDollar }
+
+// Dump implements ast.Node.Dump.
+func (n *Dollar) Dump(source []byte, level int) {
+	ast.DumpHelper(n, source, level, map[string]string{"Value": string(n.Value)}, nil)
 }

@@ -263,11 +263,55 @@ func mangleKind(jekyll, ours string) string {
 	}
 }
 
+// mathDiff is how one page's math compares with Jekyll's, as multisets of
+// TeX with white space removed.
+type mathDiff struct {
+	total, hit  int
+	mangled     [][2]string // Jekyll's TeX and ours, equal under looseTeX
+	unexplained []string    // Jekyll's TeX we do not have at all
+	onlyOurs    []string    // our TeX that Jekyll's page does not have
+}
+
+func diffMath(ref, got map[string]int) mathDiff {
+	var d mathDiff
+	extra := map[string][]string{} // looseTeX → our surplus TeX
+	for k, c := range got {
+		for range c - ref[k] {
+			extra[looseTeX(k)] = append(extra[looseTeX(k)], k)
+		}
+	}
+	var missing []string
+	for k, c := range ref {
+		d.total += c
+		h := min(c, got[k])
+		d.hit += h
+		for range c - h {
+			missing = append(missing, k)
+		}
+	}
+	sort.Strings(missing)
+	for _, k := range missing {
+		if l := looseTeX(k); len(extra[l]) > 0 {
+			d.mangled = append(d.mangled, [2]string{k, extra[l][0]})
+			extra[l] = extra[l][1:]
+			continue
+		}
+		d.unexplained = append(d.unexplained, k)
+	}
+	for _, ks := range extra {
+		d.onlyOurs = append(d.onlyOurs, ks...)
+	}
+	sort.Strings(d.onlyOurs)
+	return d
+}
+
 // TestCorpusMath renders every corpus page with GFM and this extension and
 // compares its math, the way shared/tools/compat scores it, with the math
 // in Jekyll's page. Differences where Jekyll's TeX is ours after kramdown's
 // Markdown processing (see looseTeX) are Jekyll's mangling and count as
 // matches for the adjusted recall; the test fails if that is below 0.99.
+// With -v it logs every page below 1, what is missing, and the
+// diagnostics; MANGLED=1 also lists the mangled pairs.
 func TestCorpusMath(t *testing.T) {
 	shared := sharedDir(t)
 	pages := corpusPages(t, shared)
@@ -295,89 +339,51 @@ func TestCorpusMath(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := os.Open(pg.jekyll)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := html.Parse(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		home := findNode(doc, func(n *html.Node) bool { return hasClass(n, "home") })
-		if home == nil {
-			t.Fatalf("%s: no <div class=\"home\"> in Jekyll's page", pg.rel)
-		}
-		ref, got := compatMath(home, true), compatMath(ours, false)
-
-		total, hit := 0, 0
-		var missing []string
-		extra := map[string]int{}
-		extraRaw := map[string][]string{}
-		for k, c := range got {
-			if d := c - ref[k]; d > 0 {
-				extra[looseTeX(k)] += d
-				for range d {
-					extraRaw[looseTeX(k)] = append(extraRaw[looseTeX(k)], k)
-				}
-			}
-		}
-		for k, c := range ref {
-			total += c
-			h := min(c, got[k])
-			hit += h
-			for range c - h {
-				missing = append(missing, k)
-			}
-		}
-		mangled := 0
-		sort.Strings(missing)
-		var unexplained []string
-		for _, k := range missing {
-			if l := looseTeX(k); extra[l] > 0 {
-				extra[l]--
-				mangled++
-				ours := extraRaw[l][0]
-				extraRaw[l] = extraRaw[l][1:]
-				kinds[mangleKind(k, ours)]++
-				if testing.Verbose() && os.Getenv("MANGLED") != "" {
-					t.Logf("mangled %s\n    jekyll %q\n    ours   %q", pg.rel, k, ours)
-				}
-				continue
-			}
-			unexplained = append(unexplained, k)
-		}
-		for l, ks := range extraRaw {
-			for _, k := range ks[:min(len(ks), extra[l])] {
-				t.Logf("    only ours: %q", k)
-			}
-		}
-		if total > 0 && !HasMath(pc) {
-			t.Errorf("%s: Jekyll's page has %d math items but HasMath is false", pg.rel, total)
+		home := jekyllHome(t, pg.jekyll)
+		d := diffMath(compatMath(home, true), compatMath(ours, false))
+		if d.total > 0 && !HasMath(pc) {
+			t.Errorf("%s: Jekyll's page has %d math items but HasMath is false", pg.rel, d.total)
 		}
 		raw, adj := 1.0, 1.0
-		if total > 0 {
-			raw = float64(hit) / float64(total)
-			adj = float64(hit+mangled) / float64(total)
+		if d.total > 0 {
+			raw = float64(d.hit) / float64(d.total)
+			adj = float64(d.hit+len(d.mangled)) / float64(d.total)
 		}
 		sumRaw += raw
 		sumAdj += adj
-		refTotal += total
-		hitTotal += hit
-		mangledTotal += mangled
-		if raw < 1 {
-			t.Logf("%-34s math %4d  recall %.4f  adjusted %.4f  (mangled by kramdown %d)", pg.rel, total, raw, adj, mangled)
+		refTotal += d.total
+		hitTotal += d.hit
+		mangledTotal += len(d.mangled)
+		for _, m := range d.mangled {
+			kinds[mangleKind(m[0], m[1])]++
 		}
-		for _, k := range unexplained {
+		if raw == 1 && len(d.onlyOurs) == 0 {
+			continue
+		}
+		t.Logf("%-34s math %4d  recall %.4f  adjusted %.4f  (mangled by kramdown %d)", pg.rel, d.total, raw, adj, len(d.mangled))
+		for _, k := range d.unexplained {
 			t.Logf("    not found: %q", k)
+		}
+		for _, k := range d.onlyOurs {
+			t.Logf("    only ours: %q", k)
+		}
+		if os.Getenv("MANGLED") != "" {
+			for _, m := range d.mangled {
+				t.Logf("    mangled: jekyll %q\n             ours   %q", m[0], m[1])
+			}
 		}
 	}
 	n := float64(len(pages))
 	t.Logf("pages %d, Jekyll math items %d, found %d, kramdown-mangled %d", len(pages), refTotal, hitTotal, mangledTotal)
 	t.Logf("math recall (compat, mean per page) %.4f; adjusted for kramdown's mangling %.4f; items %.4f / %.4f",
 		sumRaw/n, sumAdj/n, float64(hitTotal)/float64(refTotal), float64(hitTotal+mangledTotal)/float64(refTotal))
-	for k, c := range kinds {
-		t.Logf("  kramdown-mangled, %s: %d", k, c)
+	names := make([]string, 0, len(kinds))
+	for k := range kinds {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		t.Logf("  kramdown-mangled, %s: %d", k, kinds[k])
 	}
 	for _, d := range diags {
 		t.Logf("diagnostic %s", d)
@@ -385,4 +391,24 @@ func TestCorpusMath(t *testing.T) {
 	if sumAdj/n < 0.99 {
 		t.Errorf("adjusted math recall %.4f is below 0.99", sumAdj/n)
 	}
+}
+
+// jekyllHome returns the <div class="home"> of a Jekyll page: the article
+// body, without the layout around it.
+func jekyllHome(t *testing.T, file string) *html.Node {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := html.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := findNode(doc, func(n *html.Node) bool { return hasClass(n, "home") })
+	if home == nil {
+		t.Fatalf("%s: no <div class=\"home\">", file)
+	}
+	return home
 }

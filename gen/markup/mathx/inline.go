@@ -1,7 +1,6 @@
 package mathx
 
 import (
-	"bytes"
 	"math"
 	"strings"
 
@@ -80,6 +79,10 @@ func (p *inlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 		// Returning nil for \$ (or any other escape) leaves it to goldmark,
 		// which marks the next byte escaped, so it triggers nothing and
 		// renders as itself: \$ is a literal dollar.
+		if len(line) >= 2 && line[1] == '$' && p.cfg.SingleDollar {
+			block.Advance(2)
+			return kast.NewDollar([]byte("$"))
+		}
 		if len(line) < 2 || (line[1] != '(' && line[1] != '[') {
 			return nil
 		}
@@ -94,13 +97,15 @@ func (p *inlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 		kind, delim, closeAt, escapes = spanDollars, "$$", closesDollars, false
 	case p.cfg.SingleDollar:
 		if len(line) < 2 || isSpace(line[1]) {
-			return nil // "$ 5", or a $ ending the line: not an opener
+			block.Advance(1) // "$ 5", or a $ ending the line: not an opener
+			return kast.NewDollar([]byte("$"))
 		}
 		kind, delim, closeAt, unesc = spanDollar, "$", closesDollar, p.cfg.DollarUnescape
 	default:
 		return nil
 	}
 
+	l, pos := block.Position()
 	memo := memoFor(pc, parent)
 	segs, ok := []text.Segment(nil), false
 	if seg.Start >= memo.until[kind] {
@@ -113,6 +118,14 @@ func (p *inlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 	switch {
 	case ok && kind == spanDollars:
 		segs = trimSpace(segs, block.Source())
+	case ok && (kind == spanParen || kind == spanBracket) && !hasWord(segs, block.Source()):
+		// "\(\)" and "\[\\\]" are escaped punctuation: CommonMark example
+		// 12 escapes every ASCII punctuation mark in a row. TeX with no
+		// letter or digit in it is not worth the risk of taking a Markdown
+		// escape for math. ($$$$ stays empty math: kramdown's regexp
+		// accepts it.)
+		block.SetPosition(l, pos)
+		return nil
 	case !ok && kind == spanDollars:
 		// kramdown prints the $$ as text and MathJax finds no partner for
 		// it in the paragraph, so the reader sees a stray $$
@@ -120,10 +133,14 @@ func (p *inlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 		// dollars so that the second does not open a $…$ span.
 		diag.Add(pc, diag.Diagnostic{Offset: seg.Start, Severity: unclosedSeverity, Msg: "unclosed $$"})
 		block.Advance(2)
-		return ast.NewTextSegment(seg.WithStop(seg.Start + 2))
+		return kast.NewDollar([]byte("$$"))
+	case !ok && kind == spanDollar:
+		// A lone $ is a dollar sign.
+		block.SetPosition(l, pos)
+		block.Advance(1)
+		return kast.NewDollar([]byte("$"))
 	case !ok:
-		// A lone $ is a dollar sign, and an unclosed \( is kramdown's
-		// escaped paren: goldmark renders them as such.
+		// An unclosed \( is kramdown's escaped paren: goldmark renders it.
 		return nil
 	}
 	return newInline(pc, delim, display, segs)
@@ -149,8 +166,8 @@ func closesDollars(line []byte, i int) int {
 }
 
 // closesDollar is the rule for the $ that ends $…$ (the opening $ must be
-// followed by a non-space, which Parse checks). It is Pandoc's rule, with
-// one change forced by the corpus:
+// followed by a non-space, which Parse checks). It is Pandoc's rule,
+// adjusted to what MathJax accepted and the corpus relies on:
 //
 //   - A $ followed by a digit is a price, not a closer: "$5 and $10" stays
 //     text.
@@ -180,6 +197,19 @@ func closesDollar(line []byte, i int) int {
 		return 0
 	}
 	return 1
+}
+
+// hasWord reports whether the TeX holds a letter, a digit or any
+// non-ASCII byte.
+func hasWord(segs []text.Segment, source []byte) bool {
+	for _, s := range segs {
+		for _, c := range source[s.Start:s.Stop] {
+			if c >= 0x80 || c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isSpace(c byte) bool {
@@ -247,17 +277,6 @@ func newInline(pc parser.Context, delim string, display bool, segs []text.Segmen
 	}
 	setHasMath(pc)
 	return n
-}
-
-// texOf returns the TeX of a MathInline: its raw text children, joined.
-func texOf(n ast.Node, source []byte) []byte {
-	var b bytes.Buffer
-	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		if t, ok := c.(*ast.Text); ok {
-			b.Write(t.Segment.Value(source))
-		}
-	}
-	return b.Bytes()
 }
 
 // trimSpace drops the white space around $$ math, as kramdown does

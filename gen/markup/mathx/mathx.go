@@ -31,9 +31,11 @@ type Config struct {
 	// keeps "$5 and $10" plain text.
 	SingleDollar bool
 
-	// Backslash makes \(…\) inline math and \[…\] display math. kramdown
-	// itself reads \( and \[ as escaped punctuation, so turn this off for
-	// sources that write \[ to mean a literal bracket.
+	// Backslash makes \(…\) inline math and \[…\] display math (shown as
+	// display math inside the paragraph). kramdown itself reads \( and \[
+	// as escaped punctuation, so TeX without a letter or digit ("\[\\\]")
+	// is left alone, and sources that write \[注\] for a literal bracket
+	// should turn this off. No corpus page writes \( or \[ outside $…$.
 	Backslash bool
 
 	// DollarUnescape lists punctuation whose backslash escape is dropped

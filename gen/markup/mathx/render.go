@@ -18,6 +18,7 @@ type mathRenderer struct{}
 func (r *mathRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(kast.KindMathInline, r.renderInline)
 	reg.Register(kast.KindMathBlock, r.renderBlock)
+	reg.Register(kast.KindDollar, r.renderDollar)
 }
 
 func (r *mathRenderer) renderInline(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -110,4 +111,15 @@ func escapeTeX(w util.BufWriter, tex []byte) {
 		last = i + 1
 	}
 	_, _ = w.Write(tex[last:])
+}
+
+// renderDollar writes a text dollar inside a span MathJax is told to skip
+// (ignoreHtmlClass "nomath" in the layout), so "$5 and $10" stays text.
+func (r *mathRenderer) renderDollar(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		w.WriteString(`<span class="nomath">`)
+		w.Write(node.(*kast.Dollar).Value)
+		w.WriteString(`</span>`)
+	}
+	return ast.WalkSkipChildren, nil
 }

@@ -101,14 +101,18 @@ func beforeBoundary(b *kast.MathBlock, source []byte) bool {
 			}
 		}
 	}
+	// A block IAL ({: #eq1}) is a boundary too, whatever node the IAL
+	// extension made of it (its Pos is the offset of the "{"); that
+	// extension then attaches it to the math block.
+	if bytes.HasPrefix(source[next.Pos():], []byte("{:")) {
+		return true
+	}
 	if next.Lines().Len() == 0 {
 		return false
 	}
 	first := next.Lines().At(0)
 	switch next.Kind() {
 	case ast.KindParagraph:
-		// A block IAL ({: #eq1}) is a boundary too; the IAL extension will
-		// attach it to the math block.
 		return bytes.HasPrefix(first.Value(source), []byte("{:"))
 	case ast.KindHTMLBlock:
 		// A closing tag ends the block: "$$…$$\n</div>" closes a
