@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/kogi-course/kogi/gen/config"
 	"github.com/kogi-course/kogi/gen/markup/diag"
@@ -52,6 +53,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	noMinify := fs.Bool("no-minify", false, "write HTML, CSS, JS, SVG and JSON as they are")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	fs.IntVar(&cfg.Workers, "workers", 0, "pages rendered at once (0: one per CPU)")
+	if dir, err := os.UserCacheDir(); err == nil {
+		cfg.CacheDir = filepath.Join(dir, "kogi")
+	}
+	fs.StringVar(&cfg.CacheDir, "cache", cfg.CacheDir, "cache of minified static files (empty: no cache)")
 	quiet := fs.Bool("q", false, "print errors only")
 	if err := fs.Parse(args); err != nil {
 		return 2

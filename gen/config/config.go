@@ -23,6 +23,9 @@ type Build struct {
 	Assets []Mount
 	// Minify turns on HTML/CSS/JS/SVG/JSON minification of the output.
 	Minify bool
+	// CacheDir keeps minified static files between builds ("" turns the
+	// cache off). Default: the user's cache folder, kogi/ in it.
+	CacheDir string
 	// Workers is how many pages render at once; 0 means one per CPU.
 	Workers int
 	// Strict makes warnings stop the build too (our own content uses it).

@@ -85,12 +85,21 @@ func bracket(src []byte, off int, image bool) int {
 // htmlRefs tokenizes the raw HTML made of segs as one piece, so that a
 // comment opened on one line hides the tags on the lines after it.
 func htmlRefs(src []byte, segs []text.Segment, res *Result) {
+	// Most raw HTML in lectures is <br/>, <font> and comments: skip the
+	// tokenizer unless an href or src attribute can be there.
+	any := false
+	for _, s := range segs {
+		if v := s.Value(src); hasRefAttr(v) {
+			any = true
+			break
+		}
+	}
+	if !any {
+		return
+	}
 	var b []byte
 	for _, s := range segs {
 		b = append(b, s.Value(src)...)
-	}
-	if bytes.IndexByte(b, '=') < 0 {
-		return
 	}
 	// srcOffset maps a position in b back to the source.
 	srcOffset := func(pos int) int {
@@ -124,6 +133,24 @@ func htmlRefs(src []byte, segs []text.Segment, res *Result) {
 		}
 		pos += raw
 	}
+}
+
+// hasRefAttr reports whether b may hold an href= or src= attribute, in any
+// letter case, without allocating.
+func hasRefAttr(b []byte) bool {
+	for i := 0; i+3 < len(b); i++ {
+		if b[i] != '=' {
+			continue
+		}
+		j := i
+		for j > 0 && (b[j-1] == ' ' || b[j-1] == '\t') {
+			j--
+		}
+		if j >= 3 && (bytes.EqualFold(b[j-3:j], []byte("src")) || j >= 4 && bytes.EqualFold(b[j-4:j], []byte("href"))) {
+			return true
+		}
+	}
+	return false
 }
 
 // plainText is the visible text of a heading, for a table of contents.

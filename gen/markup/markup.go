@@ -24,6 +24,7 @@ import (
 	"github.com/kogi-course/kogi/gen/markup/ial"
 	"github.com/kogi-course/kogi/gen/markup/linebreak"
 	"github.com/kogi-course/kogi/gen/markup/mathx"
+	"github.com/kogi-course/kogi/gen/markup/rawhtml"
 )
 
 // Converter renders Markdown pages. It is safe for concurrent use: goldmark's
@@ -82,6 +83,7 @@ func New(cfg config.Markup) *Converter {
 	var ropts []goldmark.Option
 	if cfg.Unsafe {
 		ropts = append(ropts, goldmark.WithRendererOptions(html.WithUnsafe()))
+		exts = append(exts, rawhtml.Extension)
 	}
 	// kramdown writes XHTML-style void tags (<br />, <hr />); so do we, so
 	// that diffs against the old site show only real differences.

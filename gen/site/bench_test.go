@@ -20,6 +20,9 @@ func repoCfg(content, out string) config.Build {
 	cfg.Static = "../../static"
 	cfg.Assets = []config.Mount{config.DefaultAssets[0]}
 	cfg.Assets[0].Src = "../../" + cfg.Assets[0].Src
+	if dir, err := os.UserCacheDir(); err == nil {
+		cfg.CacheDir = filepath.Join(dir, "kogi")
+	}
 	return cfg
 }
 

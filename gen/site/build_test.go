@@ -338,3 +338,17 @@ func TestBuildRefusesForeignOutput(t *testing.T) {
 		t.Errorf("building over the content must be refused, got %v", err)
 	}
 }
+
+func TestMathSpans(t *testing.T) {
+	page := []byte(`<p>a <span class="math inline">\(x&lt;y\)</span> b</p><div class="math display" id="eq1">\[a
+% c
+b\]</div><span class="mathy">no</span><p class="math other">no</p>`)
+	var got []string
+	for _, s := range mathSpans(page) {
+		got = append(got, string(page[s[0]:s[1]]))
+	}
+	want := []string{`<span class="math inline">\(x&lt;y\)</span>`, "<div class=\"math display\" id=\"eq1\">\\[a\n% c\nb\\]</div>"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("mathSpans = %q, want %q", got, want)
+	}
+}

@@ -46,14 +46,52 @@ func (mi *minifier) file(ext string, src []byte) ([]byte, error) {
 // the minifier would fold them into spaces. So math spans are cut out before
 // minifying and put back after. The TeX inside is HTML-escaped, so the first
 // closing tag after the opening one is the end of the span.
-var reMath = regexp.MustCompile(`(?s)<span class="math [a-z]+">.*?</span>|<div class="math [a-z]+">.*?</div>`)
+var (
+	mathOpen  = []byte(`class="math `)
+	spanOpen  = []byte(`<span `)
+	divOpen   = []byte(`<div `)
+	spanClose = []byte(`</span>`)
+	divClose  = []byte(`</div>`)
+)
+
+// mathSpans finds the math elements written by the mathx renderer (whose
+// attributes may follow the class, as in <div class="math display" id="eq1">).
+// It is a plain byte search: a regexp here cost more than the minifier.
+func mathSpans(page []byte) [][2]int {
+	var spans [][2]int
+	for from := 0; ; {
+		i := bytes.Index(page[from:], mathOpen)
+		if i < 0 {
+			return spans
+		}
+		i += from
+		from = i + len(mathOpen)
+		var start int
+		var end []byte
+		switch {
+		case i >= len(spanOpen) && bytes.Equal(page[i-len(spanOpen):i], spanOpen):
+			start, end = i-len(spanOpen), spanClose
+		case i >= len(divOpen) && bytes.Equal(page[i-len(divOpen):i], divOpen):
+			start, end = i-len(divOpen), divClose
+		default:
+			continue
+		}
+		j := bytes.Index(page[from:], end)
+		if j < 0 {
+			return spans
+		}
+		stop := from + j + len(end)
+		spans = append(spans, [2]int{start, stop})
+		from = stop
+	}
+}
 
 // Private-use characters mark where math was; they never occur in the
 // minifier's own output and it leaves text characters alone.
 const mathMark = "\uE000"
 
 func (mi *minifier) html(dst *bytes.Buffer, page []byte) error {
-	spans := reMath.FindAllIndex(page, -1)
+	spans := mathSpans(page)
 	if len(spans) == 0 {
 		return mi.m.Minify("text/html", dst, bytes.NewReader(page))
 	}

@@ -156,13 +156,7 @@ func (b *builder) copyFile(f *File) error {
 		if err != nil {
 			return err
 		}
-		out, err := b.min.file(path.Ext(f.Out), src)
-		if err != nil {
-			// A file the minifier cannot parse is still the author's file:
-			// copy it unchanged rather than fail the site.
-			out = src
-		}
-		return os.WriteFile(dst, out, 0o644)
+		return b.minifyCached(path.Ext(f.Out), src, dst)
 	}
 	// A hard link costs one directory entry instead of a copy of the data,
 	// and removing the old site later frees no blocks: on this ext4 (mounted

@@ -27,11 +27,18 @@ func (t *boundaryTransformer) Transform(doc *ast.Document, reader text.Reader, p
 	// Collect first: the changes below replace nodes, which ast.Walk does
 	// not survive.
 	var blocks []*kast.MathBlock
+	dollars := map[ast.Node][]*kast.Dollar{} // text dollars by enclosing block
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
+		case *kast.Dollar:
+			b := n.Parent()
+			for b != nil && b.Type() != ast.TypeBlock {
+				b = b.Parent()
+			}
+			dollars[b] = append(dollars[b], n)
 		case *kast.MathBlock:
 			blocks = append(blocks, n)
 		case *ast.HTMLBlock:
@@ -45,6 +52,15 @@ func (t *boundaryTransformer) Transform(doc *ast.Document, reader text.Reader, p
 		}
 		return ast.WalkContinue, nil
 	})
+	// MathJax pairs dollars only within one run of text, so a block with a
+	// single text dollar needs no protecting span; leaving it plain keeps
+	// "hello $.;'there" exactly as CommonMark writes it (example 650).
+	for _, ds := range dollars {
+		if len(ds) == 1 {
+			d := ds[0]
+			d.Parent().ReplaceChild(d.Parent(), d, ast.NewString(d.Value))
+		}
+	}
 	// Last to first, so that of two $$ lines in a row the second is already
 	// a paragraph when the first is looked at, and both end up in it.
 	for i := len(blocks) - 1; i >= 0; i-- {
