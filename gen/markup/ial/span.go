@@ -1,6 +1,7 @@
 package ial
 
 import (
+	"bytes"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
@@ -48,8 +49,21 @@ func (p *spanParser) Parse(parent ast.Node, block text.Reader, pc parser.Context
 		warnf(pc, seg.Start, "kramdown extension %s is not supported and is left as text", line[:n])
 		return nil
 	}
+	// A failed search for "}" is remembered: without that a long line of
+	// "{:" openers and no closer costs quadratic time (a fuzz finding).
+	memo, _ := pc.Get(noCloseKey).(*noClose)
+	if memo != nil && seg.Start >= memo.from && seg.Start < memo.until {
+		return nil
+	}
 	n := spanEnd(line)
 	if n == 0 {
+		if bytes.IndexByte(line, '}') < 0 {
+			if memo == nil {
+				memo = &noClose{}
+				pc.Set(noCloseKey, memo)
+			}
+			memo.from, memo.until = seg.Start, seg.Start+len(line)
+		}
 		return nil
 	}
 	x := newIAL(line[:n], seg.Start, p.cfg)
@@ -76,6 +90,12 @@ func (p *spanParser) Parse(parent ast.Node, block text.Reader, pc parser.Context
 	pc.Set(spanMarkersKey, append(list, m))
 	return m
 }
+
+// noClose records a stretch of the source, from one "{:" to the end of its
+// line, that holds no "}".
+type noClose struct{ from, until int }
+
+var noCloseKey = parser.NewContextKey()
 
 // takesSpanIAL reports whether an IAL right after n is kramdown's "after an
 // element" case.
