@@ -20,8 +20,10 @@ import (
 
 	"github.com/kogi-course/kogi/gen/config"
 	"github.com/kogi-course/kogi/gen/markup/diag"
+	"github.com/kogi-course/kogi/gen/markup/fnlabel"
 	"github.com/kogi-course/kogi/gen/markup/headingid"
 	"github.com/kogi-course/kogi/gen/markup/ial"
+	"github.com/kogi-course/kogi/gen/markup/ktable"
 	"github.com/kogi-course/kogi/gen/markup/linebreak"
 	"github.com/kogi-course/kogi/gen/markup/mathx"
 	"github.com/kogi-course/kogi/gen/markup/rawhtml"
@@ -63,10 +65,14 @@ type Result struct {
 // New wires goldmark with the extensions cfg switches on.
 func New(cfg config.Markup) *Converter {
 	exts := []goldmark.Extender{
-		extension.Table,
+		// kramdown keeps cells beyond the header; GFM would drop them.
+		// Alignment as a style attribute, as kramdown writes it (align= is
+		// obsolete HTML).
+		ktable.New(extension.WithTableCellAlignMethod(extension.TableCellAlignStyle)),
 		extension.Strikethrough,
 		extension.TaskList,
 		extension.Footnote,
+		fnlabel.Extension, // kramdown's #fn:label anchors, so old links keep working
 		extension.DefinitionList,
 		linebreak.Extension, // Japanese lines joined in the source get no space
 		mathx.Extension,
