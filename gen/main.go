@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/kogi-course/kogi/gen/config"
 	"github.com/kogi-course/kogi/gen/markup/diag"
@@ -20,6 +21,12 @@ import (
 )
 
 func main() {
+	// A build allocates about 0.9 MB per page and keeps little: collecting
+	// half as often cuts a 2,000-page build by a seventh for ~15 MB more
+	// peak memory (measured with make bench). GOGC, when set, still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

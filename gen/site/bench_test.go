@@ -38,6 +38,10 @@ func sharedCorpus(tb testing.TB) string {
 	return dir
 }
 
+// benchBuild times builds of content in two ways. "rebuild" is what `make`
+// does on a site that was built before: two untimed builds first, so that
+// the output and the copy beside it (see tree) both exist. "cold" builds
+// into a new folder every time, creating every file and folder.
 func benchBuild(b *testing.B, content string, pages int) {
 	// Build beside the repo, where `make` builds public/, rather than in the
 	// system temp folder: file creation there was 5x slower on this machine.
@@ -46,22 +50,50 @@ func benchBuild(b *testing.B, content string, pages int) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { os.RemoveAll(tmp) })
-	out := filepath.Join(tmp, "public")
-	cfg := repoCfg(content, out)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Build(cfg); err != nil {
-			b.Fatal(err)
+	report := func(b *testing.B) {
+		b.ReportMetric(float64(pages)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(pages*b.N), "ns/page")
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+			// Maxrss is in KiB on Linux. It covers this process's whole
+			// life, so `make bench` runs each site size in its own process.
+			b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
 		}
 	}
-	b.ReportMetric(float64(pages)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(pages*b.N), "ns/page")
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
-		// Maxrss is in KiB on Linux. It covers this process's whole life, so
-		// `make bench` runs each site size in a process of its own.
-		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
-	}
+	b.Run("rebuild", func(b *testing.B) {
+		cfg := repoCfg(content, filepath.Join(tmp, "public"))
+		for range 2 {
+			if _, err := Build(cfg); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Build(cfg); err != nil {
+				b.Fatal(err)
+			}
+		}
+		report(b)
+	})
+	b.Run("cold", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			b.StopTimer()
+			dir := filepath.Join(tmp, fmt.Sprintf("cold%d", i))
+			os.MkdirAll(dir, 0o755)
+			cfg := repoCfg(content, filepath.Join(dir, "public"))
+			i++
+			b.StartTimer()
+			if _, err := Build(cfg); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			os.RemoveAll(dir)
+			b.StartTimer()
+		}
+		report(b)
+	})
 }
 
 // BenchmarkBuildDevCorpus builds ../shared/corpus (65 pages, 2.3 MB of

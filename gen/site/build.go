@@ -77,45 +77,57 @@ func run(cfg config.Build, write bool) (Result, error) {
 	if cfg.Minify {
 		b.min = newMinifier()
 	}
-	if write {
-		if b.tmp, err = tempDirBeside(cfg.Out); err != nil {
-			return res, err
-		}
-		defer func() {
-			if b.tmp != "" {
-				os.RemoveAll(b.tmp)
-			}
-		}()
-	}
 	if err := b.planFiles(); err != nil {
 		return res, err
+	}
+	if write {
+		if b.tree, err = openTree(cfg.Out); err != nil {
+			return res, err
+		}
 	}
 	res.Problems = append(res.Problems, b.probs...)
 	res.Problems = append(res.Problems, b.renderAll()...)
 	if write {
-		if err := b.copyFiles(); err != nil {
-			return res, err
-		}
-		if err := writeFile(b.tmp, markerFile, []byte(markerText)); err != nil {
-			return res, err
-		}
-		if err := b.writeSyntaxCSS(); err != nil {
-			return res, err
-		}
+		err = b.writeRest()
 	}
 	res.Problems.Sort()
-	res.Stats = Stats{Pages: len(c.Pages), Files: len(b.files), Bytes: b.written, Duration: time.Since(start)}
-	if res.Problems.Errors() > 0 || (cfg.Strict && len(res.Problems) > 0) {
-		return res, ErrFailed
-	}
+	res.Stats = Stats{Pages: len(c.Pages), Files: len(b.files), Bytes: b.written}
+	failed := res.Problems.Errors() > 0 || (cfg.Strict && len(res.Problems) > 0)
 	if write {
-		if err := swapIn(b.tmp, cfg.Out); err != nil {
-			return res, err
+		if err == nil && !failed {
+			err = b.tree.swap()
 		}
-		b.tmp = ""
+		if err != nil || failed {
+			b.tree.abandon()
+		}
 	}
 	res.Stats.Duration = time.Since(start)
+	if err != nil {
+		return res, err
+	}
+	if failed {
+		return res, ErrFailed
+	}
 	return res, nil
+}
+
+// writeRest writes everything that is not a page, then removes what an older
+// build left behind.
+func (b *builder) writeRest() error {
+	if err := b.copyFiles(); err != nil {
+		return err
+	}
+	if err := b.tree.writeFile(markerFile, []byte(markerText)); err != nil {
+		return err
+	}
+	if err := b.writeSyntaxCSS(); err != nil {
+		return err
+	}
+	keep := map[string]bool{markerFile: true}
+	for k := range b.outputs {
+		keep[k] = true
+	}
+	return b.tree.prune(keep)
 }
 
 type builder struct {
@@ -124,7 +136,7 @@ type builder struct {
 	layouts *layout.Set
 	conv    *markup.Converter
 	min     *minifier
-	tmp     string // output being built; "" when checking only
+	tree    *tree // output being built; nil when checking only
 
 	files   []*File         // everything copied, after planFiles
 	outputs map[string]bool // every output path, for the reference check
@@ -199,7 +211,7 @@ func (b *builder) writeSyntaxCSS() error {
 			return err
 		}
 	}
-	return writeFile(b.tmp, syntaxCSSPath, css)
+	return b.tree.writeFile(syntaxCSSPath, css)
 }
 
 // addTree adds the files below dir (only those matching include, if given)
@@ -358,8 +370,8 @@ func (w *worker) render(p *Page) Problems {
 		}
 		out = w.min.Bytes()
 	}
-	if b.tmp != "" {
-		if err := writeFile(b.tmp, p.Out, out); err != nil {
+	if b.tree != nil {
+		if err := b.tree.writeFile(p.Out, out); err != nil {
 			return append(probs, Problem{File: p.File, Severity: diag.Error, Msg: err.Error()})
 		}
 		b.mu.Lock()

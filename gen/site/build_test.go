@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kogi-course/kogi/gen/config"
 )
 
 // copyTree copies the test site so a test can break it without touching testdata.
@@ -160,9 +162,19 @@ func TestFailedBuildKeepsPreviousSite(t *testing.T) {
 	if got := read(t, filepath.Join(out, "course/lect01/index.html")); got != before {
 		t.Error("a failed build changed the previous site")
 	}
-	left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".public.*"))
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".public.building-*"))
 	if len(left) > 0 {
 		t.Errorf("temporary folders left behind: %v", left)
+	}
+	// Fixed again, the next build succeeds and shows the change.
+	if err := os.WriteFile(filepath.Join(content, "course/lect02.md"), []byte("---\ntitle: 直した\n---\n本文\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(repoCfg(content, out)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(read(t, filepath.Join(out, "course/lect01/index.html")), "変更後") {
+		t.Error("the build after the failed one does not show the change")
 	}
 }
 
@@ -351,4 +363,89 @@ b\]</div><span class="mathy">no</span><p class="math other">no</p>`)
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("mathSpans = %q, want %q", got, want)
 	}
+}
+
+// TestRebuildsReuseTheOlderSite runs several builds in a row over a changing
+// site: each must equal a build from scratch, and no source file may be
+// written through a hard link.
+func TestRebuildsReuseTheOlderSite(t *testing.T) {
+	content := copyTree(t, "testdata/site")
+	out := filepath.Join(t.TempDir(), "public")
+	svg := filepath.Join(content, "course/img/fig.svg")
+	svgSrc := read(t, svg)
+	steps := []struct {
+		name   string
+		minify bool
+		change func()
+	}{
+		{"unminified: static files are links to the sources", false, func() {}},
+		{"minified without cache", true, func() {}},
+		{"minified again over the first tree", true, func() {
+			os.Remove(filepath.Join(content, "course/lect02.md"))
+			os.WriteFile(filepath.Join(content, "course/new.md"), []byte("---\ntitle: 新\n---\n新しい\n"), 0o644)
+		}},
+		{"a page becomes a download", true, func() {
+			os.Remove(filepath.Join(content, "course/new.md"))
+			os.MkdirAll(filepath.Join(content, "course/new"), 0o755)
+			os.WriteFile(filepath.Join(content, "course/new/index.html"), []byte("<p>static</p>"), 0o644)
+		}},
+		{"and a download becomes a page", true, func() {
+			os.RemoveAll(filepath.Join(content, "course/new"))
+			os.WriteFile(filepath.Join(content, "course/new.md"), []byte("---\ntitle: 再\n---\n再び\n"), 0o644)
+		}},
+	}
+	for i, st := range steps {
+		st.change()
+		cfg := repoCfg(content, out)
+		cfg.Minify = st.minify
+		cfg.CacheDir = ""
+		if _, err := Build(cfg); err != nil {
+			t.Fatalf("step %d (%s): %v", i, st.name, err)
+		}
+		fresh := filepath.Join(t.TempDir(), "fresh")
+		if _, err := Build(cfg2(cfg, fresh)); err != nil {
+			t.Fatal(err)
+		}
+		if d := diffTrees(t, fresh, out); d != "" {
+			t.Errorf("step %d (%s): rebuilt site differs from a fresh build: %s", i, st.name, d)
+		}
+		if read(t, svg) != svgSrc {
+			t.Fatalf("step %d (%s): a source file was written through a hard link", i, st.name)
+		}
+	}
+}
+
+func cfg2(cfg config.Build, out string) config.Build {
+	cfg.Out = out
+	return cfg
+}
+
+// diffTrees names the first difference between two folders.
+func diffTrees(t *testing.T, a, b string) string {
+	t.Helper()
+	list := func(root string) map[string]string {
+		m := map[string]string{}
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(root, p)
+				m[rel] = read(t, p)
+			}
+			return nil
+		})
+		return m
+	}
+	ma, mb := list(a), list(b)
+	for k, v := range ma {
+		if w, ok := mb[k]; !ok {
+			return "missing " + k
+		} else if v != w {
+			return "content of " + k
+		}
+	}
+	for k := range mb {
+		if _, ok := ma[k]; !ok {
+			return "extra " + k
+		}
+	}
+	return ""
 }

@@ -27,22 +27,22 @@ var minifierVersion = sync.OnceValue(func() string {
 // what went in, and hard-linked from there: minifying the corpus's 196 SVGs
 // took longer than rendering its 63 pages, and they rarely change between
 // builds. Without a cache folder it simply minifies.
-func (b *builder) minifyCached(ext string, src []byte, dst string) error {
+func (b *builder) minifyCached(ext string, src []byte, rel string) error {
 	dir := b.cfg.CacheDir
 	if dir == "" {
 		out, err := b.min.file(ext, src)
 		if err != nil {
 			out = src // not minifiable: still the author's file
 		}
-		return os.WriteFile(dst, out, 0o644)
+		return b.tree.writeFile(rel, out)
 	}
 	h := sha256.New()
 	h.Write([]byte(minifierVersion() + "\x00" + ext + "\x00"))
 	h.Write(src)
 	sum := hex.EncodeToString(h.Sum(nil))
 	cached := filepath.Join(dir, "minify", sum[:2], sum[2:]+ext)
-	if err := os.Link(cached, dst); err == nil {
-		return nil
+	if _, err := os.Stat(cached); err == nil {
+		return b.tree.link(rel, cached)
 	}
 	out, err := b.min.file(ext, src)
 	if err != nil {
@@ -54,13 +54,11 @@ func (b *builder) minifyCached(ext string, src []byte, dst string) error {
 			_, werr := tmp.Write(out)
 			cerr := tmp.Close()
 			if werr == nil && cerr == nil && os.Rename(tmp.Name(), cached) == nil {
-				if os.Link(cached, dst) == nil {
-					return nil
-				}
+				return b.tree.link(rel, cached)
 			} else {
 				os.Remove(tmp.Name())
 			}
 		}
 	}
-	return os.WriteFile(dst, out, 0o644)
+	return b.tree.writeFile(rel, out)
 }

@@ -3,7 +3,6 @@ package site
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -92,28 +91,6 @@ func swapIn(tmp, out string) error {
 	return nil
 }
 
-var dirs sync.Map // folders already made during this process, to skip MkdirAll
-
-func writeFile(root, rel string, data []byte) error {
-	p := filepath.Join(root, filepath.FromSlash(rel))
-	if err := mkdirFor(p); err != nil {
-		return err
-	}
-	return os.WriteFile(p, data, 0o644)
-}
-
-func mkdirFor(p string) error {
-	d := filepath.Dir(p)
-	if _, ok := dirs.Load(d); ok {
-		return nil
-	}
-	if err := os.MkdirAll(d, 0o755); err != nil {
-		return err
-	}
-	dirs.Store(d, true)
-	return nil
-}
-
 // copyFiles copies (or minifies) every non-page file on all workers.
 func (b *builder) copyFiles() error {
 	jobs := make(chan *File)
@@ -147,38 +124,12 @@ func (b *builder) copyFiles() error {
 }
 
 func (b *builder) copyFile(f *File) error {
-	dst := filepath.Join(b.tmp, filepath.FromSlash(f.Out))
-	if err := mkdirFor(dst); err != nil {
-		return err
-	}
 	if b.min != nil && !f.Verbatim && b.min.handles(path.Ext(f.Out)) {
 		src, err := os.ReadFile(f.Abs)
 		if err != nil {
 			return err
 		}
-		return b.minifyCached(path.Ext(f.Out), src, dst)
+		return b.minifyCached(path.Ext(f.Out), src, f.Out)
 	}
-	// A hard link costs one directory entry instead of a copy of the data,
-	// and removing the old site later frees no blocks: on this ext4 (mounted
-	// with discard) copying the corpus's 14 MB of PDFs dominated the build.
-	// Output files are never written in place (each build makes a new
-	// folder), so sharing the inode with the source is safe. Across file
-	// systems, or where links are refused, fall back to a copy.
-	if err := os.Link(f.Abs, dst); err == nil {
-		return nil
-	}
-	in, err := os.Open(f.Abs)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	o, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(o, in); err != nil {
-		o.Close()
-		return err
-	}
-	return o.Close()
+	return b.tree.link(f.Out, f.Abs)
 }

@@ -1,0 +1,218 @@
+package site
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// tree is the folder a build writes into before it becomes the site.
+//
+// Creating a file or a folder costs about 0.45 ms on this machine's file
+// system (a hard link 0.015 ms), and pretty URLs need a folder per page, so a
+// 2,000-page site spent more time in mkdir and open than in Markdown. Where
+// the OS can swap two folders atomically (Linux renameat2 RENAME_EXCHANGE),
+// the build therefore keeps the site before the current one beside it as
+// ".NAME.prev", brings that copy up to date by writing only the files whose
+// bytes differ, and then exchanges it with NAME in one step. The served site
+// is never written to: a failed build leaves it as it was, and the half-
+// updated copy is simply brought up to date by the next build. Elsewhere a
+// fresh temporary folder is filled and renamed into place.
+type tree struct {
+	dir   string // where this build writes
+	out   string // the site folder it will replace
+	reuse bool   // dir holds an older build: write only what differs
+	dirs  sync.Map
+}
+
+func prevDir(out string) string {
+	out = filepath.Clean(out)
+	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".prev")
+}
+
+func openTree(out string) (*tree, error) {
+	if canExchange {
+		prev := prevDir(out)
+		if err := ownedOrAbsent(prev); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(prev, 0o755); err != nil {
+			return nil, err
+		}
+		return &tree{dir: prev, out: out, reuse: true}, nil
+	}
+	tmp, err := tempDirBeside(out)
+	if err != nil {
+		return nil, err
+	}
+	return &tree{dir: tmp, out: out}, nil
+}
+
+// ownedOrAbsent refuses a folder that exists, holds files and lacks the
+// marker every build leaves: gen replaces such folders whole.
+func ownedOrAbsent(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, markerFile)); err != nil {
+		return fmt.Errorf("output folder %s exists and was not made by gen build; remove it or choose another --out", dir)
+	}
+	return nil
+}
+
+// abandon is called when the build failed. A fresh folder is removed; a
+// reused one stays (it is not the served site) for the next build to fix.
+func (t *tree) abandon() {
+	if !t.reuse {
+		os.RemoveAll(t.dir)
+	}
+}
+
+// swap makes the finished tree the site.
+func (t *tree) swap() error {
+	if !t.reuse {
+		return swapIn(t.dir, t.out)
+	}
+	if err := os.Chmod(t.dir, 0o755); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(t.out); os.IsNotExist(err) {
+		return os.Rename(t.dir, t.out)
+	}
+	return exchange(t.dir, t.out)
+}
+
+// prune removes what an older build left in a reused tree that this build
+// does not produce.
+func (t *tree) prune(keep map[string]bool) error {
+	if !t.reuse {
+		return nil
+	}
+	var dirs []string
+	err := filepath.WalkDir(t.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(t.dir, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel != "." {
+				dirs = append(dirs, p)
+			}
+			return nil
+		}
+		if !keep[rel] {
+			return os.Remove(p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Deepest first, so a folder emptied by its children goes too.
+	sort.Slice(dirs, func(i, j int) bool { return len(dirs[i]) > len(dirs[j]) })
+	for _, d := range dirs {
+		os.Remove(d) // fails, as it should, unless the folder is empty
+	}
+	return nil
+}
+
+// writeFile makes rel hold data. In a reused tree an identical file is left
+// alone, and a file that shares its inode (a hard link to a source or to the
+// minify cache) is replaced rather than written through.
+func (t *tree) writeFile(rel string, data []byte) error {
+	p := filepath.Join(t.dir, filepath.FromSlash(rel))
+	if t.reuse {
+		if fi, err := os.Lstat(p); err == nil {
+			if fi.Mode().IsRegular() && !shared(fi) {
+				if fi.Size() == int64(len(data)) {
+					if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
+						return nil
+					}
+				}
+				return os.WriteFile(p, data, 0o644)
+			}
+			if err := os.RemoveAll(p); err != nil {
+				return err
+			}
+		}
+	}
+	if err := t.mkdirFor(p); err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o644)
+}
+
+// link makes rel the file src: a hard link when the file system allows it,
+// else a copy.
+func (t *tree) link(rel, src string) error {
+	p := filepath.Join(t.dir, filepath.FromSlash(rel))
+	if t.reuse {
+		if fi, err := os.Lstat(p); err == nil {
+			if sfi, err := os.Stat(src); err == nil && os.SameFile(fi, sfi) {
+				return nil
+			}
+			if err := os.RemoveAll(p); err != nil {
+				return err
+			}
+		}
+	}
+	if err := t.mkdirFor(p); err != nil {
+		return err
+	}
+	if err := os.Link(src, p); err == nil {
+		return nil
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	o, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(o, in); err != nil {
+		o.Close()
+		return err
+	}
+	return o.Close()
+}
+
+// mkdirFor makes p's folder. In a reused tree a file may sit where a folder
+// is now needed (a page replaced a download of the same name): it goes.
+func (t *tree) mkdirFor(p string) error {
+	d := filepath.Dir(p)
+	if _, ok := t.dirs.Load(d); ok {
+		return nil
+	}
+	err := os.MkdirAll(d, 0o755)
+	if err != nil && t.reuse {
+		rel, _ := filepath.Rel(t.dir, d)
+		cur := t.dir
+		for _, part := range strings.Split(rel, string(filepath.Separator)) {
+			cur = filepath.Join(cur, part)
+			if fi, err := os.Lstat(cur); err == nil && !fi.IsDir() {
+				if err := os.Remove(cur); err != nil {
+					return err
+				}
+			}
+		}
+		err = os.MkdirAll(d, 0o755)
+	}
+	if err != nil {
+		return err
+	}
+	t.dirs.Store(d, true)
+	return nil
+}
+
+var errNoExchange = errors.New("atomic folder exchange not supported")
