@@ -97,7 +97,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	s := res.Stats
 	switch {
 	case nerr > 0 || (cfg.Strict && nwarn > 0):
-		fmt.Fprintf(stderr, "gen %s: %d errors, %d warnings; %s left unchanged\n", cmd, nerr, nwarn, outName(cmd, cfg))
+		strict := ""
+		if nerr == 0 {
+			strict = " (--strict)"
+		}
+		if cmd == "build" {
+			fmt.Fprintf(stderr, "gen build: %d errors, %d warnings%s; %s left unchanged\n", nerr, nwarn, strict, cfg.Out)
+		} else {
+			fmt.Fprintf(stderr, "gen check: %d errors, %d warnings%s\n", nerr, nwarn, strict)
+		}
 		return 1
 	case cmd == "build":
 		fmt.Fprintf(stdout, "built %d pages and %d files into %s in %v (%d warnings)\n",
@@ -106,11 +114,4 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "checked %d pages in %v: %d warnings\n", s.Pages, s.Duration.Round(100_000), nwarn)
 	}
 	return 0
-}
-
-func outName(cmd string, cfg config.Build) string {
-	if cmd == "build" {
-		return cfg.Out
-	}
-	return "nothing"
 }

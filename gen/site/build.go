@@ -15,6 +15,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -87,6 +88,13 @@ func run(cfg config.Build, write bool) (Result, error) {
 	}
 	res.Problems = append(res.Problems, b.probs...)
 	res.Problems = append(res.Problems, b.renderAll()...)
+	if b.anyMath.Load() {
+		// Only the MathJax mount exists today; it matters only with math.
+		for _, dir := range b.missingAssets {
+			res.Problems = append(res.Problems, Problem{File: dir, Severity: diag.Warning,
+				Msg: "not found, so pages with math will not typeset; run make to install MathJax"})
+		}
+	}
 	if write {
 		err = b.writeRest()
 	}
@@ -138,9 +146,11 @@ type builder struct {
 	min     *minifier
 	tree    *tree // output being built; nil when checking only
 
-	files   []*File         // everything copied, after planFiles
-	outputs map[string]bool // every output path, for the reference check
-	probs   Problems
+	files         []*File  // everything copied, after planFiles
+	missingAssets []string // mounts whose folder does not exist
+	anyMath       atomic.Bool
+	outputs       map[string]bool // every output path, for the reference check
+	probs         Problems
 
 	mu      sync.Mutex
 	written int64
@@ -218,9 +228,8 @@ func (b *builder) writeSyntaxCSS() error {
 // under the output folder dest.
 func (b *builder) addTree(dir, dest string, include []string, verbatim bool) error {
 	if _, err := os.Stat(dir); os.IsNotExist(err) {
-		if len(include) > 0 {
-			b.probs = append(b.probs, Problem{File: dir, Severity: diag.Warning,
-				Msg: "not found; run make to install it (pages that need it will not work)"})
+		if verbatim {
+			b.missingAssets = append(b.missingAssets, dir)
 		}
 		return nil
 	}
@@ -357,6 +366,7 @@ func (w *worker) render(p *Page) Problems {
 	}
 	if res.HasMath {
 		data.MathMacros = macros(src)
+		b.anyMath.Store(true)
 	}
 	w.page.Reset()
 	if err := b.layouts.Execute(&w.page, lay, data); err != nil {

@@ -59,6 +59,16 @@ func TestBuildTestSite(t *testing.T) {
 			t.Errorf("missing output %s", f)
 		}
 	}
+	// MathJax is served from the site itself (make installs it from npm).
+	if _, err := os.Stat("../../node_modules/mathjax/es5/tex-chtml-full.js"); err == nil || os.Getenv("CI") != "" {
+		for _, f := range []string{"assets/mathjax/tex-chtml-full.js", "assets/mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff"} {
+			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+				t.Errorf("MathJax not in the site: %v", err)
+			}
+		}
+	} else {
+		t.Log("node_modules/mathjax not installed (run make): MathJax files not checked")
+	}
 	for _, f := range []string{"_config.yml", "_drafts", "_drafts/secret/index.html"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err == nil {
 			t.Errorf("%s must not be published", f)
