@@ -229,6 +229,9 @@ func TestBadInput(t *testing.T) {
 		"lecture.md":     "---\ntitle: l\nlecture: first\n---\n本文\n",
 		"liquid.md":      "---\ntitle: q\n---\n{{ page.title | upcase }}\n",
 		"missing.md":     "---\ntitle: m\n---\n\n![x](/nope.png)\n",
+		"sub/rel.md":     "---\ntitle: r\n---\n[隣](good) ![図](img/a.png)\n",
+		"sub/img/a.png":  "png",
+		"sub/good.md":    "---\ntitle: g\n---\n本文\n",
 		"frontonly.md":   "---\ntitle: only\n---\n",
 		"notclosed.md":   "---\ntitle: never closed\n本文\n",
 		"emptyfront.md":  "---\n---\n本文\n",
@@ -257,6 +260,8 @@ func TestBadInput(t *testing.T) {
 		"liquid.md:4:1: warning: unsupported Liquid {{ page.title | upcase }}",
 		`missing.md:5:1: warning: missing file "/nope.png"`,
 		"notclosed.md:1: warning: no front matter",
+		`sub/rel.md:4:1: warning: broken link "good" (resolves to /sub/rel/good from /sub/rel/); relative to the page's own folder it exists: write "../good"`,
+		`sub/rel.md:4:11: warning: missing file "img/a.png" (resolves to /sub/rel/img/a.png from /sub/rel/); relative to the page's own folder it exists: write "../img/a.png"`,
 		"scalarfront.md:2: front matter: expected key: value pairs",
 	} {
 		if !strings.Contains(got, want) {

@@ -25,9 +25,40 @@ func (b *builder) checkRef(p *Page, r markup.Ref) string {
 		what = "missing file"
 	}
 	if !strings.HasPrefix(r.URL, "/") {
-		return fmt.Sprintf("%s %q (resolves to %s from %s)", what, r.URL, target, p.URL)
+		msg := fmt.Sprintf("%s %q (resolves to %s from %s)", what, r.URL, target, p.URL)
+		// The usual cause: the author meant the path relative to the
+		// Markdown file, as on a file system, not to the pretty URL.
+		if fix, ok := b.sourceRelative(p, r.URL); ok {
+			msg += fmt.Sprintf("; relative to the page's own folder it exists: write %q", fix)
+		}
+		return msg
 	}
 	return fmt.Sprintf("%s %q", what, r.URL)
+}
+
+// sourceRelative resolves ref from the folder of the page's source file and,
+// if that exists, returns the reference that works from the pretty URL.
+func (b *builder) sourceRelative(p *Page, ref string) (string, bool) {
+	u, err := url.Parse(ref)
+	if err != nil || u.Path == "" {
+		return "", false
+	}
+	dir := "/" + path.Dir(p.Src)
+	target := path.Clean(path.Join(dir, u.Path))
+	if !b.exists(target) {
+		return "", false
+	}
+	fix := "../" + strings.TrimPrefix(u.Path, "./")
+	if !strings.HasPrefix(u.Path, "/") && !b.exists(path.Clean(path.Join(p.URL, fix))) {
+		return "", false
+	}
+	if u.RawQuery != "" {
+		fix += "?" + u.RawQuery
+	}
+	if u.Fragment != "" {
+		fix += "#" + u.Fragment
+	}
+	return fix, true
 }
 
 // resolve turns a reference into a site path, or reports it is not local.

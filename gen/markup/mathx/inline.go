@@ -135,7 +135,12 @@ func (p *inlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Conte
 		block.Advance(2)
 		return kast.NewDollar([]byte("$$"))
 	case !ok && kind == spanDollar:
-		// A lone $ is a dollar sign.
+		// A lone $ is a dollar sign. One followed by a letter or a TeX
+		// command looks like math whose closing $ is missing: say so.
+		if c := line[1]; c == '\\' || c == '{' || (c|0x20 >= 'a' && c|0x20 <= 'z') {
+			diag.Add(pc, diag.Diagnostic{Offset: seg.Start, Severity: diag.Warning,
+				Msg: "unclosed $ (math never closed in this paragraph; write \\$ for a dollar sign)"})
+		}
 		block.SetPosition(l, pos)
 		block.Advance(1)
 		return kast.NewDollar([]byte("$"))

@@ -74,7 +74,9 @@ func TestDiagnostics(t *testing.T) {
 		{"closed span", "a $$x$$ b", nil},
 		{"closed block", "$$\nx\n$$\n", nil},
 		{"prices are not problems", "It costs $5 and $10.", nil},
-		{"unclosed $ is not reported", "A lone $x here.", nil},
+		{"a price is not reported", "It costs $5 and $ 3.", nil},
+		{"unclosed $ before a letter is reported", "#### 学習 $Multi-task", []diag.Diagnostic{{Offset: 12, Severity: diag.Warning,
+			Msg: `unclosed $ (math never closed in this paragraph; write \$ for a dollar sign)`}}},
 		{"unclosed span", "text $$x\nmore", []diag.Diagnostic{unclosed(5)}},
 		{"third $$ of a paragraph", "a $$ b $$ c $$", []diag.Diagnostic{unclosed(12)}},
 		// 2025ai/2025ai_lect26.md:859-861
