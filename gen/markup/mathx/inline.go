@@ -192,6 +192,11 @@ func closesDollar(line []byte, i int) int {
 	default:
 		return 0
 	}
+	// Half of a "$$" never closes a single-dollar span: in "$5 and $$x$$"
+	// the price must not pair with the display math's delimiter.
+	if (i+1 < len(line) && line[i+1] == '$') || (i > 0 && line[i-1] == '$') {
+		return 0
+	}
 	j := i + 1
 	if i > 0 && isSpace(line[i-1]) {
 		for j < len(line) && (line[j] == ' ' || line[j] == '\t') {
