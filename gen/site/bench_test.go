@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kogi-course/kogi/gen/config"
+	"github.com/kogi-course/kogi/gen/internal/corpustest"
 )
 
 // repoCfg is config.Default with paths relative to this package's folder.
@@ -26,16 +27,11 @@ func repoCfg(content, out string) config.Build {
 	return cfg
 }
 
-// sharedCorpus returns ../shared/corpus or skips; under CI it must exist.
+// sharedCorpus returns ../shared/corpus; see corpustest.Shared for when it
+// skips.
 func sharedCorpus(tb testing.TB) string {
-	dir := "../../../shared/corpus"
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("CI is set but %s is missing: %v", dir, err)
-		}
-		tb.Skipf("skipping: %s not found (the shared corpus sits beside the repo in CI and dev machines)", dir)
-	}
-	return dir
+	tb.Helper()
+	return filepath.Join(corpustest.Shared(tb), "corpus")
 }
 
 // benchBuild times builds of content in two ways. "rebuild" is what `make`

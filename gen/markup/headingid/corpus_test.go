@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -16,23 +13,9 @@ import (
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"golang.org/x/net/html"
-)
 
-// sharedDir returns the repository's sibling shared/ directory, which
-// holds the corpus and Jekyll's output for it. The test skips without it so
-// that `go test ./...` passes everywhere, except under CI, where a missing
-// corpus would silently turn the compatibility check off.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "..", "shared") // <repo>/../shared
-	if _, err := os.Stat(filepath.Join(dir, "corpus-jekyll")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set, but the Jekyll corpus is missing: %v", err)
-		}
-		t.Skipf("skipping: the Jekyll corpus is not checked out next to the repository (%v)", err)
-	}
-	return dir
-}
+	"github.com/kogi-course/kogi/gen/internal/corpustest"
+)
 
 // TestCorpus compares the IDs goldmark gives each heading of every corpus
 // page, using New, with the ids of the h1–h6 in Jekyll's HTML for the page.
@@ -49,41 +32,37 @@ func sharedDir(t *testing.T) string {
 // goldmark passes to Generate (a trailing {…} is cut off first); the IDs
 // must come out the same either way.
 func TestCorpus(t *testing.T) {
-	shared := sharedDir(t)
+	corpus := corpustest.Pages(t)
 	for _, attr := range []bool{false, true} {
 		t.Run(fmt.Sprintf("HeadingAttribute=%v", attr), func(t *testing.T) {
 			var pages, total, matched, raw int
-			for _, sec := range []string{"2024ai", "2025ai"} {
-				files, err := filepath.Glob(filepath.Join(shared, "corpus", sec, "*.md"))
+			for _, p := range corpus {
+				page, err := os.ReadFile(p.Jekyll)
 				if err != nil {
-					t.Fatal(err)
+					t.Errorf("%s: no Jekyll output: %v", p.Rel, err)
+					continue
 				}
-				for _, md := range files {
-					got, want, page, ok := corpusPage(t, shared, sec, md, attr)
-					if !ok {
-						continue
-					}
-					pages++
-					ids := make([]string, len(got))
-					for i, h := range got {
-						ids[i] = h.id
-					}
-					n, diffs := compareIDs(ids, want)
-					total += len(want)
-					matched += n
-					where := sec + "/" + filepath.Base(md)
-					for _, d := range diffs {
-						switch {
-						case d.w < 0 && bytes.Contains(page, []byte("\n"+got[d.g].line+"\n")):
-							raw++
-							t.Logf("%s: %q is raw text in Jekyll's page, not a heading", where, got[d.g].line)
-						case d.w < 0:
-							t.Errorf("%s: %q: heading #%s is not in Jekyll's page", where, got[d.g].line, got[d.g].id)
-						case d.g < 0:
-							t.Errorf("%s: heading #%s is only in Jekyll's page", where, want[d.w])
-						default:
-							t.Errorf("%s: %q: id %q, Jekyll has %q", where, got[d.g].line, got[d.g].id, want[d.w])
-						}
+				got := goldmarkHeadings(p.Body, attr)
+				want := jekyllIDs(corpustest.JekyllHome(t, p.Jekyll))
+				pages++
+				ids := make([]string, len(got))
+				for i, h := range got {
+					ids[i] = h.id
+				}
+				n, diffs := compareIDs(ids, want)
+				total += len(want)
+				matched += n
+				for _, d := range diffs {
+					switch {
+					case d.w < 0 && bytes.Contains(page, []byte("\n"+got[d.g].line+"\n")):
+						raw++
+						t.Logf("%s: %q is raw text in Jekyll's page, not a heading", p.Rel, got[d.g].line)
+					case d.w < 0:
+						t.Errorf("%s: %q: heading #%s is not in Jekyll's page", p.Rel, got[d.g].line, got[d.g].id)
+					case d.g < 0:
+						t.Errorf("%s: heading #%s is only in Jekyll's page", p.Rel, want[d.w])
+					default:
+						t.Errorf("%s: %q: id %q, Jekyll has %q", p.Rel, got[d.g].line, got[d.g].id, want[d.w])
 					}
 				}
 			}
@@ -94,42 +73,6 @@ func TestCorpus(t *testing.T) {
 				pages, matched, total, 100*float64(matched)/float64(total), raw)
 		})
 	}
-}
-
-var frontMatter = regexp.MustCompile(`(?s)\A---[ \t]*\r?\n.*?\n---[ \t]*\r?\n`)
-
-// corpusPage returns the headings goldmark finds in the page md, the ids
-// Jekyll gave the page's headings and Jekyll's page, or false for a file
-// Jekyll does not render.
-func corpusPage(t *testing.T, shared, sec, md string, attr bool) (got []heading, want []string, page []byte, ok bool) {
-	t.Helper()
-	src, err := os.ReadFile(md)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fm := frontMatter.Find(src)
-	if fm == nil {
-		// Jekyll copies a file without front matter as a static file
-		// (2025ai/2024advanced-chemistryprize.md is one); there is no
-		// HTML to compare with.
-		return nil, nil, nil, false
-	}
-	name := strings.TrimSuffix(filepath.Base(md), ".md")
-	out := filepath.Join(shared, "corpus-jekyll", sec, name, "index.html")
-	if name == "index" {
-		out = filepath.Join(shared, "corpus-jekyll", sec, "index.html")
-	}
-	page, err = os.ReadFile(out)
-	if err != nil {
-		t.Errorf("%s: no Jekyll output: %v", md, err)
-		return nil, nil, nil, false
-	}
-	want, err = jekyllIDs(page)
-	if err != nil {
-		t.Errorf("%s: %v", out, err)
-		return nil, nil, nil, false
-	}
-	return goldmarkHeadings(src[len(fm):], attr), want, page, true
 }
 
 // heading is a heading goldmark found: its id and its source line.
@@ -169,43 +112,20 @@ func lineAt(src []byte, i int) string {
 	return strings.TrimRight(string(src[start:i+end]), "\r")
 }
 
-// jekyllIDs returns the id of every h1–h6 in the page's article body, the
-// <div class="home"> of the layout, without the title the layout adds as
-// <h1 class="page-heading">. A heading without an id gives "".
-func jekyllIDs(page []byte) ([]string, error) {
-	doc, err := html.Parse(bytes.NewReader(page))
-	if err != nil {
-		return nil, err
-	}
-	var body *html.Node
-	for n := range doc.Descendants() {
-		if n.Type == html.ElementNode && n.Data == "div" && attrOf(n, "class") == "home" {
-			body = n
-			break
-		}
-	}
-	if body == nil {
-		return nil, fmt.Errorf(`no <div class="home">`)
-	}
+// jekyllIDs returns the id of every h1–h6 in the page's article body,
+// without the title the layout adds as <h1 class="page-heading">. A heading
+// without an id gives "".
+func jekyllIDs(body *html.Node) []string {
 	var ids []string
 	for n := range body.Descendants() {
 		if n.Type != html.ElementNode || len(n.Data) != 2 || n.Data[0] != 'h' || n.Data[1] < '1' || n.Data[1] > '6' {
 			continue
 		}
-		if !slices.Contains(strings.Fields(attrOf(n, "class")), "page-heading") {
-			ids = append(ids, attrOf(n, "id"))
+		if !corpustest.HasClass(n, "page-heading") {
+			ids = append(ids, corpustest.Attr(n, "id"))
 		}
 	}
-	return ids, nil
-}
-
-func attrOf(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
+	return ids
 }
 
 // diff is one difference between the two lists: got[g] against want[w], or

@@ -2,11 +2,9 @@ package ial_test
 
 import (
 	"bytes"
-	"io"
 	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,123 +15,44 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	xhtml "golang.org/x/net/html"
 
+	"github.com/kogi-course/kogi/gen/internal/corpustest"
 	"github.com/kogi-course/kogi/gen/markup/diag"
 	"github.com/kogi-course/kogi/gen/markup/ial"
 )
-
-// sharedDir finds ../shared beside the repository root (the directory with
-// go.mod). It skips the test when shared/ is absent, except under CI, where
-// a missing corpus must not turn into a silent pass.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "corpus-jekyll")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but the corpus is missing: %v", err)
-		}
-		t.Skipf("corpus not found at %s (it is ../shared from the repository root); skipping", shared)
-	}
-	return shared
-}
-
-// corpusPage is one Markdown page that Jekyll rendered.
-type corpusPage struct {
-	rel    string // e.g. 2025ai/index.md
-	src    []byte // Markdown without front matter, as goldmark gets it
-	jekyll string // Jekyll's output file
-	url    string // the page's site path, for resolving relative links
-}
 
 // reRelativeURL is the only Liquid the pages use ({{ '/x' | relative_url }}
 // with baseurl ""); site/ expands Liquid before Markdown, so the test does too.
 var reRelativeURL = regexp.MustCompile(`\{\{\s*'([^']*)'\s*\|\s*relative_url\s*\}\}`)
 
-func corpusPages(t *testing.T, shared string) []corpusPage {
-	var pages []corpusPage
-	for _, dir := range []string{"2024ai", "2025ai"} {
-		files, err := filepath.Glob(filepath.Join(shared, "corpus", dir, "*.md"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			name := strings.TrimSuffix(filepath.Base(f), ".md")
-			if !bytes.HasPrefix(b, []byte("---")) || strings.HasPrefix(name, "_") {
-				continue // Jekyll copies pages without front matter verbatim
-			}
-			u := path.Join(dir, name) + "/"
-			if name == "index" {
-				u = dir + "/"
-			}
-			jekyll := filepath.Join(shared, "corpus-jekyll", filepath.FromSlash(u), "index.html")
-			if _, err := os.Stat(jekyll); err != nil {
-				t.Errorf("%s: no Jekyll output at %s", f, jekyll)
-				continue
-			}
-			pages = append(pages, corpusPage{
-				rel: dir + "/" + name + ".md", src: stripFrontMatter(b), jekyll: jekyll, url: "/" + u,
-			})
-		}
-	}
-	if len(pages) == 0 {
-		t.Fatal("no corpus pages found")
-	}
-	return pages
-}
-
-func stripFrontMatter(b []byte) []byte {
-	if i := bytes.Index(b[3:], []byte("\n---")); i >= 0 {
-		rest := b[3+i+4:]
-		if j := bytes.IndexByte(rest, '\n'); j >= 0 {
-			rest = rest[j+1:]
-		}
-		b = rest
-	}
-	return reRelativeURL.ReplaceAll(b, []byte("$1"))
-}
-
 // TestCorpus renders every corpus page with goldmark, GFM and this extension
 // and compares with Jekyll's HTML: no attribute list may show as text where
 // Jekyll shows none, and the links' (href, target) pairs must agree.
 func TestCorpus(t *testing.T) {
-	shared := sharedDir(t)
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.GFM, ial.Extension),
 		goldmark.WithRendererOptions(html.WithUnsafe(), html.WithXHTML()),
 	)
 	var refTotal, gotTotal, hit, targetRef, targetHit, nDiag, nBlock int
-	for _, p := range corpusPages(t, shared) {
+	for _, p := range corpustest.Pages(t) {
+		src := reRelativeURL.ReplaceAll(p.Body, []byte("$1"))
 		pc := parser.NewContext()
 		var out bytes.Buffer
-		if err := md.Convert(p.src, &out, parser.WithContext(pc)); err != nil {
-			t.Fatalf("%s: %v", p.rel, err)
+		if err := md.Convert(src, &out, parser.WithContext(pc)); err != nil {
+			t.Fatalf("%s: %v", p.Rel, err)
 		}
-		jekyllHTML, err := os.ReadFile(p.jekyll)
+		jekyllHTML, err := os.ReadFile(p.Jekyll)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := features(t, p.rel, bytes.NewReader(out.Bytes()), p.url, false)
-		ref := features(t, p.jekyll, bytes.NewReader(jekyllHTML), p.url, true)
+		ours, err := xhtml.Parse(bytes.NewReader(out.Bytes()))
+		if err != nil {
+			t.Fatalf("%s: %v", p.Rel, err)
+		}
+		got := features(ours, p.URL, false)
+		ref := features(corpustest.JekyllHome(t, p.Jekyll), p.URL, true)
 
 		if got.leaks > ref.leaks {
-			t.Errorf("%s: %d attribute lists left as text, Jekyll has %d: %q", p.rel, got.leaks, ref.leaks, got.leakSamples)
+			t.Errorf("%s: %d attribute lists left as text, Jekyll has %d: %q", p.Rel, got.leaks, ref.leaks, got.leakSamples)
 		}
 		// A link with a target comes from an IAL (or raw HTML); each must
 		// match, in both directions. The exception is a link whose Markdown
@@ -152,10 +71,10 @@ func TestCorpus(t *testing.T) {
 			if got.links[k] < c {
 				if raw, ok := ref.hrefs[k]; ok && bytes.Contains(out.Bytes(), []byte("]("+raw+")")) {
 					nBlock++
-					t.Logf("%s: %q is not a link in goldmark's HTML block; Jekyll has it", p.rel, k)
+					t.Logf("%s: %q is not a link in goldmark's HTML block; Jekyll has it", p.Rel, k)
 					continue
 				}
-				t.Errorf("%s: link %q: Jekyll has %d, got %d", p.rel, k, c, got.links[k])
+				t.Errorf("%s: link %q: Jekyll has %d, got %d", p.Rel, k, c, got.links[k])
 			}
 		}
 		for k, c := range got.links {
@@ -165,19 +84,19 @@ func TestCorpus(t *testing.T) {
 			}
 			if raw, ok := got.hrefs[k]; ok && bytes.Contains(jekyllHTML, []byte("]("+raw+")")) {
 				nBlock++
-				t.Logf("%s: %q is raw Markdown in Jekyll's HTML block; goldmark makes it a link", p.rel, k)
+				t.Logf("%s: %q is raw Markdown in Jekyll's HTML block; goldmark makes it a link", p.Rel, k)
 				continue
 			}
-			t.Errorf("%s: link %q: got %d, Jekyll has %d", p.rel, k, c, ref.links[k])
+			t.Errorf("%s: link %q: got %d, Jekyll has %d", p.Rel, k, c, ref.links[k])
 		}
 		for _, d := range diag.List(pc) {
 			nDiag++
-			if d.Offset < 0 || d.Offset >= len(p.src) || p.src[d.Offset] != '{' {
-				t.Errorf("%s: diagnostic offset %d does not point at '{': %s", p.rel, d.Offset, d.Msg)
+			if d.Offset < 0 || d.Offset >= len(src) || src[d.Offset] != '{' {
+				t.Errorf("%s: diagnostic offset %d does not point at '{': %s", p.Rel, d.Offset, d.Msg)
 				continue
 			}
-			line := 1 + bytes.Count(p.src[:d.Offset], []byte("\n"))
-			t.Logf("%s: line %d after front matter: %s: %s", p.rel, line, d.Severity, d.Msg)
+			line := 1 + bytes.Count(src[:d.Offset], []byte("\n"))
+			t.Logf("%s: line %d after front matter: %s: %s", p.Rel, line, d.Severity, d.Msg)
 		}
 	}
 	t.Logf("links (href, target) matched: %d of Jekyll's %d (%.2f%%), %d rendered", hit, refTotal, 100*float64(hit)/float64(refTotal), gotTotal)
@@ -201,18 +120,9 @@ var (
 	reLeak    = regexp.MustCompile(`\{:[^}]*\}`)
 )
 
-func features(t *testing.T, name string, r io.Reader, pageURL string, isJekyll bool) pageFeatures {
-	t.Helper()
-	doc, err := xhtml.Parse(r)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	root := doc
-	if isJekyll {
-		if root = findHome(doc); root == nil {
-			t.Fatalf("%s: no <div class=\"home\">", name)
-		}
-	}
+// features reads the links and leaked attribute lists under root: our
+// whole page, or Jekyll's article body.
+func features(root *xhtml.Node, pageURL string, isJekyll bool) pageFeatures {
 	ft := pageFeatures{links: map[string]int{}, hrefs: map[string]string{}}
 	var text strings.Builder
 	var walk func(n *xhtml.Node)
@@ -222,12 +132,12 @@ func features(t *testing.T, name string, r io.Reader, pageURL string, isJekyll b
 			case "script", "style":
 				return
 			case "h1":
-				if isJekyll && attr(n, "class") == "page-heading" {
+				if isJekyll && corpustest.Attr(n, "class") == "page-heading" {
 					return // the layout's title, not the page body
 				}
 			case "a":
-				if h := attr(n, "href"); h != "" {
-					k := normURL(pageURL, h) + " target=" + attr(n, "target")
+				if h := corpustest.Attr(n, "href"); h != "" {
+					k := normURL(pageURL, h) + " target=" + corpustest.Attr(n, "target")
 					ft.links[k]++
 					ft.hrefs[k] = h
 				}
@@ -265,27 +175,6 @@ func init() {
 	for _, tag := range strings.Fields("p div li ul ol h1 h2 h3 h4 h5 h6 table tr td th blockquote center br section article") {
 		blockish[tag] = true
 	}
-}
-
-func findHome(n *xhtml.Node) *xhtml.Node {
-	if n.Type == xhtml.ElementNode && n.Data == "div" && attr(n, "class") == "home" {
-		return n
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if r := findHome(c); r != nil {
-			return r
-		}
-	}
-	return nil
-}
-
-func attr(n *xhtml.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
 }
 
 // normURL makes hrefs comparable the way shared/tools/compat does: relative

@@ -2,10 +2,6 @@ package ktable
 
 import (
 	"bytes"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -13,104 +9,9 @@ import (
 	"github.com/yuin/goldmark/extension"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"golang.org/x/net/html"
+
+	"github.com/kogi-course/kogi/gen/internal/corpustest"
 )
-
-// sharedDir returns ../shared next to the repository root (the directory
-// holding go.mod). The corpus is not part of the repository, so the corpus
-// test skips without it, except in CI, where a missing corpus must not pass
-// silently.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	if _, err := os.Stat(filepath.Join(shared, "corpus-jekyll")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but the Jekyll corpus is missing (looked for %s)", shared)
-		}
-		t.Skipf("skipping: the Jekyll corpus is absent (looked for %s, which is ../shared from the repository root)", shared)
-	}
-	return shared
-}
-
-// corpusPage is one kramdown source with the Jekyll page built from it.
-type corpusPage struct {
-	rel    string // e.g. 2025ai/2025ai_lect05.md
-	source []byte // front matter stripped
-	jekyll string // path of Jekyll's index.html
-}
-
-// corpusPages lists the pages shared/tools/compat compares: Markdown files
-// with front matter, names not starting with _, that Jekyll built.
-func corpusPages(t testing.TB, shared string) []corpusPage {
-	t.Helper()
-	var pages []corpusPage
-	root := filepath.Join(shared, "corpus")
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
-			return err
-		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		if strings.HasPrefix(rel, "_") || strings.Contains(rel, "/_") {
-			return nil
-		}
-		out := filepath.Join(shared, "corpus-jekyll", filepath.FromSlash(strings.TrimSuffix(rel, ".md")), "index.html")
-		if d.Name() == "index.md" {
-			out = filepath.Join(shared, "corpus-jekyll", filepath.FromSlash(filepath.Dir(rel)), "index.html")
-		}
-		if _, err := os.Stat(out); err != nil {
-			return nil // not built by Jekyll (the corpus-jekyll copy has only some courses)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		body, ok := stripFrontMatter(b)
-		if !ok {
-			return nil // Jekyll copies such files verbatim
-		}
-		pages = append(pages, corpusPage{rel: rel, source: body, jekyll: out})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Slice(pages, func(i, j int) bool { return pages[i].rel < pages[j].rel })
-	return pages
-}
-
-// stripFrontMatter returns what follows Jekyll's front matter: a first line
-// "---" and the next line that is "---".
-func stripFrontMatter(b []byte) ([]byte, bool) {
-	first, rest, ok := bytes.Cut(b, []byte("\n"))
-	if !ok || string(bytes.TrimRight(first, " \r")) != "---" {
-		return nil, false
-	}
-	for len(rest) > 0 {
-		var line []byte
-		line, rest, _ = bytes.Cut(rest, []byte("\n"))
-		if string(bytes.TrimRight(line, " \r")) == "---" {
-			return rest, true
-		}
-	}
-	return nil, false
-}
 
 // table is the text of one <table>'s <th> and <td> cells, in order, white
 // space collapsed as shared/tools/compat does before comparing (kramdown
@@ -136,7 +37,7 @@ func tables(root *html.Node) []table {
 				}
 			case "td", "th":
 				if cur >= 0 {
-					list[cur].cells = append(list[cur].cells, collapse(textOf(n)))
+					list[cur].cells = append(list[cur].cells, collapse(corpustest.Text(n)))
 				}
 				return
 			}
@@ -150,45 +51,6 @@ func tables(root *html.Node) []table {
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func textOf(n *html.Node) string {
-	var b strings.Builder
-	var w func(*html.Node)
-	w = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			w(c)
-		}
-	}
-	w(n)
-	return b.String()
-}
-
-func findNode(n *html.Node, ok func(*html.Node) bool) *html.Node {
-	if ok(n) {
-		return n
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if r := findNode(c, ok); r != nil {
-			return r
-		}
-	}
-	return nil
-}
-
-func isHome(n *html.Node) bool {
-	if n.Type != html.ElementNode {
-		return false
-	}
-	for _, a := range n.Attr {
-		if a.Key == "class" && strings.Contains(" "+a.Val+" ", " home ") {
-			return true
-		}
-	}
-	return false
-}
 
 // tableDiff is how one page's tables compare with Jekyll's.
 type tableDiff struct {
@@ -318,11 +180,7 @@ func gfmWith(table goldmark.Extender) goldmark.Markdown {
 // alongside for comparison; it loses the cells beyond the header. With -v
 // it logs the totals and every page that differs.
 func TestCorpusTables(t *testing.T) {
-	shared := sharedDir(t)
-	pages := corpusPages(t, shared)
-	if len(pages) == 0 {
-		t.Fatal("no corpus pages found")
-	}
+	pages := corpustest.Pages(t)
 	variants := []struct {
 		name string
 		md   goldmark.Markdown
@@ -332,17 +190,17 @@ func TestCorpusTables(t *testing.T) {
 	}
 	totals := make([]tableDiff, len(variants))
 	for _, pg := range pages {
-		ref := jekyllTables(t, pg.jekyll)
+		ref := tables(corpustest.JekyllHome(t, pg.Jekyll))
 		for i, v := range variants {
 			var out bytes.Buffer
-			if err := v.md.Convert(pg.source, &out); err != nil {
-				t.Fatalf("%s: %v", pg.rel, err)
+			if err := v.md.Convert(pg.Body, &out); err != nil {
+				t.Fatalf("%s: %v", pg.Rel, err)
 			}
 			doc, err := html.Parse(&out)
 			if err != nil {
 				t.Fatal(err)
 			}
-			d := compareTables(ref, tables(doc), loosen(collapse(textOf(doc))))
+			d := compareTables(ref, tables(doc), loosen(collapse(corpustest.Text(doc))))
 			tot := &totals[i]
 			tot.tables += d.tables
 			tot.matched += d.matched
@@ -355,23 +213,23 @@ func TestCorpusTables(t *testing.T) {
 			tot.looseFound += d.looseFound
 			if d.found < d.cells || d.extra > 0 || d.looseFound < d.looseCells {
 				t.Logf("%-16s %-34s tables %d/%d  cells %d/%d  extra tables %d  pipe-line table cells as text %d/%d",
-					v.name, pg.rel, d.matched, d.tables, d.found, d.cells, d.extra, d.looseFound, d.looseCells)
+					v.name, pg.Rel, d.matched, d.tables, d.found, d.cells, d.extra, d.looseFound, d.looseCells)
 			}
 			report := t.Logf
 			if v.name == "ktable" {
 				report = t.Errorf
 			}
 			for _, m := range d.missing {
-				report("%s: %s: cell of Jekyll's table missing from ours: %q", v.name, pg.rel, m)
+				report("%s: %s: cell of Jekyll's table missing from ours: %q", v.name, pg.Rel, m)
 			}
 			for _, m := range d.looseMissing {
-				report("%s: %s: text of a kramdown pipe-line table missing from ours: %q", v.name, pg.rel, m)
+				report("%s: %s: text of a kramdown pipe-line table missing from ours: %q", v.name, pg.Rel, m)
 			}
 			if v.name == "ktable" && d.extra > 0 {
-				t.Errorf("%s: %s: %d tables of ours are not in Jekyll's page", v.name, pg.rel, d.extra)
+				t.Errorf("%s: %s: %d tables of ours are not in Jekyll's page", v.name, pg.Rel, d.extra)
 			}
 			if v.name == "ktable" && d.exact < d.matched {
-				t.Errorf("%s: %s: %d tables of ours have cells that Jekyll's lack", v.name, pg.rel, d.matched-d.exact)
+				t.Errorf("%s: %s: %d tables of ours have cells that Jekyll's lack", v.name, pg.Rel, d.matched-d.exact)
 			}
 		}
 	}
@@ -381,22 +239,4 @@ func TestCorpusTables(t *testing.T) {
 			"tables of ours that match none %d; kramdown's pipe-line tables %d, their cells %d, found as text %d",
 			v.name, len(pages), d.tables, d.matched, d.exact, d.cells, d.found, d.extra, d.loose, d.looseCells, d.looseFound)
 	}
-}
-
-// jekyllTables returns the tables of a Jekyll page's article body.
-func jekyllTables(t *testing.T, file string) []table {
-	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := html.Parse(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	home := findNode(doc, isHome)
-	if home == nil {
-		t.Fatalf("%s: no <div class=\"home\">", file)
-	}
-	return tables(home)
 }

@@ -3,9 +3,7 @@ package mathx
 import (
 	"bytes"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -17,119 +15,9 @@ import (
 	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"golang.org/x/net/html"
 
+	"github.com/kogi-course/kogi/gen/internal/corpustest"
 	"github.com/kogi-course/kogi/gen/markup/diag"
 )
-
-// findShared returns ../shared next to the repository root (the directory
-// holding go.mod), and whether it holds the Jekyll corpus.
-func findShared() (string, bool) {
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		return "", false
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	_, err = os.Stat(filepath.Join(shared, "corpus-jekyll"))
-	return shared, err == nil
-}
-
-// sharedDir returns the shared directory. The corpus is not part of the
-// repository, so tests that need it skip without it, except in CI, where a
-// missing corpus must not pass silently.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	shared, ok := findShared()
-	if !ok {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but the Jekyll corpus is missing (looked for %s)", shared)
-		}
-		t.Skipf("skipping: the Jekyll corpus is absent (looked for %s, which is ../shared from the repository root)", shared)
-	}
-	return shared
-}
-
-// corpusPage is one kramdown source with the Jekyll page built from it.
-type corpusPage struct {
-	rel    string // e.g. 2025ai/2025ai_lect04.md
-	source []byte // front matter stripped
-	jekyll string // path of Jekyll's index.html
-}
-
-// corpusPages lists the pages the compat tool compares: Markdown with front
-// matter under 2024ai/ and 2025ai/, names not starting with _.
-func corpusPages(t testing.TB, shared string) []corpusPage {
-	t.Helper()
-	var pages []corpusPage
-	for _, dir := range []string{"2024ai", "2025ai"} {
-		root := filepath.Join(shared, "corpus", dir)
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") || strings.HasPrefix(d.Name(), "_") {
-				return err
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			body, ok := stripFrontMatter(b)
-			if !ok {
-				return nil // Jekyll copies such files verbatim
-			}
-			name := strings.TrimSuffix(d.Name(), ".md")
-			out := filepath.Join(shared, "corpus-jekyll", dir, name, "index.html")
-			if name == "index" {
-				out = filepath.Join(shared, "corpus-jekyll", dir, "index.html")
-			}
-			if _, err := os.Stat(out); err != nil {
-				return nil
-			}
-			pages = append(pages, corpusPage{rel: dir + "/" + d.Name(), source: body, jekyll: out})
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	sort.Slice(pages, func(i, j int) bool { return pages[i].rel < pages[j].rel })
-	return pages
-}
-
-func stripFrontMatter(b []byte) ([]byte, bool) {
-	if !bytes.HasPrefix(b, []byte("---")) {
-		return nil, false
-	}
-	i := bytes.IndexByte(b, '\n')
-	if i < 0 {
-		return nil, false
-	}
-	rest := b[i+1:]
-	for len(rest) > 0 {
-		j := bytes.IndexByte(rest, '\n')
-		line := rest
-		if j >= 0 {
-			line = rest[:j]
-		}
-		if strings.TrimRight(string(line), " \r") == "---" {
-			if j < 0 {
-				return nil, true
-			}
-			return rest[j+1:], true
-		}
-		if j < 0 {
-			break
-		}
-		rest = rest[j+1:]
-	}
-	return nil, false
-}
 
 // The rest mirrors the math features of shared/tools/compat: TeX is taken
 // from math/tex scripts and from \[…\], $$…$$, \(…\) and $…$ in the visible
@@ -148,8 +36,8 @@ func compatMath(root *html.Node, isRef bool) map[string]int {
 		if n.Type == html.ElementNode {
 			switch n.Data {
 			case "script":
-				if strings.HasPrefix(attrOf(n, "type"), "math/tex") {
-					math[compatSpace.ReplaceAllString(textContent(n), "")]++
+				if strings.HasPrefix(corpustest.Attr(n, "type"), "math/tex") {
+					math[compatSpace.ReplaceAllString(corpustest.Text(n), "")]++
 				}
 				return
 			case "style":
@@ -197,46 +85,6 @@ func blockish(tag string) bool {
 		return true
 	}
 	return false
-}
-
-func attrOf(n *html.Node, k string) string {
-	for _, a := range n.Attr {
-		if a.Key == k {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func textContent(n *html.Node) string {
-	var b strings.Builder
-	var w func(*html.Node)
-	w = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			w(c)
-		}
-	}
-	w(n)
-	return b.String()
-}
-
-func findNode(n *html.Node, ok func(*html.Node) bool) *html.Node {
-	if ok(n) {
-		return n
-	}
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if r := findNode(c, ok); r != nil {
-			return r
-		}
-	}
-	return nil
-}
-
-func hasClass(n *html.Node, class string) bool {
-	return n.Type == html.ElementNode && strings.Contains(" "+attrOf(n, "class")+" ", " "+class+" ")
 }
 
 // looseTeX undoes what kramdown did to TeX it took for Markdown, $…$ being
@@ -313,11 +161,7 @@ func diffMath(ref, got map[string]int) mathDiff {
 // With -v it logs every page below 1, what is missing, and the
 // diagnostics; MANGLED=1 also lists the mangled pairs.
 func TestCorpusMath(t *testing.T) {
-	shared := sharedDir(t)
-	pages := corpusPages(t, shared)
-	if len(pages) == 0 {
-		t.Fatal("no corpus pages found")
-	}
+	pages := corpustest.Pages(t)
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.GFM, Extension),
 		goldmark.WithRendererOptions(gmhtml.WithUnsafe()),
@@ -329,20 +173,20 @@ func TestCorpusMath(t *testing.T) {
 	for _, pg := range pages {
 		pc := parser.NewContext()
 		var out bytes.Buffer
-		if err := md.Convert(pg.source, &out, parser.WithContext(pc)); err != nil {
-			t.Fatalf("%s: %v", pg.rel, err)
+		if err := md.Convert(pg.Body, &out, parser.WithContext(pc)); err != nil {
+			t.Fatalf("%s: %v", pg.Rel, err)
 		}
 		for _, d := range diag.List(pc) {
-			diags = append(diags, fmt.Sprintf("%s: offset %d: %s: %s", pg.rel, d.Offset, d.Severity, d.Msg))
+			diags = append(diags, fmt.Sprintf("%s: offset %d: %s: %s", pg.Rel, d.Offset, d.Severity, d.Msg))
 		}
 		ours, err := html.Parse(&out)
 		if err != nil {
 			t.Fatal(err)
 		}
-		home := jekyllHome(t, pg.jekyll)
+		home := corpustest.JekyllHome(t, pg.Jekyll)
 		d := diffMath(compatMath(home, true), compatMath(ours, false))
 		if d.total > 0 && !HasMath(pc) {
-			t.Errorf("%s: Jekyll's page has %d math items but HasMath is false", pg.rel, d.total)
+			t.Errorf("%s: Jekyll's page has %d math items but HasMath is false", pg.Rel, d.total)
 		}
 		raw, adj := 1.0, 1.0
 		if d.total > 0 {
@@ -360,7 +204,7 @@ func TestCorpusMath(t *testing.T) {
 		if raw == 1 && len(d.onlyOurs) == 0 {
 			continue
 		}
-		t.Logf("%-34s math %4d  recall %.4f  adjusted %.4f  (mangled by kramdown %d)", pg.rel, d.total, raw, adj, len(d.mangled))
+		t.Logf("%-34s math %4d  recall %.4f  adjusted %.4f  (mangled by kramdown %d)", pg.Rel, d.total, raw, adj, len(d.mangled))
 		for _, k := range d.unexplained {
 			t.Logf("    not found: %q", k)
 		}
@@ -391,24 +235,4 @@ func TestCorpusMath(t *testing.T) {
 	if sumAdj/n < 0.99 {
 		t.Errorf("adjusted math recall %.4f is below 0.99", sumAdj/n)
 	}
-}
-
-// jekyllHome returns the <div class="home"> of a Jekyll page: the article
-// body, without the layout around it.
-func jekyllHome(t *testing.T, file string) *html.Node {
-	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := html.Parse(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	home := findNode(doc, func(n *html.Node) bool { return hasClass(n, "home") })
-	if home == nil {
-		t.Fatalf("%s: no <div class=\"home\">", file)
-	}
-	return home
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/yuin/goldmark/testutil"
 	"github.com/yuin/goldmark/text"
 
+	"github.com/kogi-course/kogi/gen/internal/corpustest"
 	"github.com/kogi-course/kogi/gen/markup/diag"
 	"github.com/kogi-course/kogi/gen/markup/kast"
 )
@@ -198,12 +199,12 @@ func BenchmarkWithAndWithoutMath(b *testing.B) {
 }
 
 func benchPage(b *testing.B) []byte {
-	if shared, ok := findShared(); ok {
+	if shared, err := corpustest.Locate(); err == nil {
 		p := filepath.Join(shared, "corpus", "2024ai", "2024ai_lect05.md")
 		if src, err := os.ReadFile(p); err == nil {
-			if body, ok := stripFrontMatter(src); ok {
+			if n := corpustest.BodyStart(src); n >= 0 {
 				b.Logf("benchmark page: %s", p)
-				return body
+				return src[n:]
 			}
 		}
 	}
