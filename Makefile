@@ -35,7 +35,7 @@ bench: $(MATHJAX)
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildDevCorpus/cold' -benchtime 10x -count 3
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildGenerated2000/rebuild' -benchtime 3x -count 3
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildGenerated2000/cold' -benchtime 2x -count 2
-	$(GO) test ./gen/markup -run '^$$' -bench . -benchmem
+	$(GO) test ./gen/markup/... -run '^$$' -bench . -benchmem
 
 clean:
 	rm -rf public bin
