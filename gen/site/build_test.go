@@ -216,7 +216,7 @@ func problemsText(ps Problems, dir string) string {
 // TestBadInput feeds each kind of broken page to one build: every problem is
 // reported with its place, nothing panics, and the good page still renders.
 func TestBadInput(t *testing.T) {
-	big := "---\ntitle: big\n---\n" + strings.Repeat("長い段落の文です。$x_1$ と **強調** と [リンク](https://example.com/)。\n\n", 110000)
+	big := "---\ntitle: big\n---\n" + strings.Repeat("長い段落の文です。$x_1$ と **強調** と [リンク](https://example.com/)。\n\n", 125000)
 	dir := writeSite(t, map[string]string{
 		"good.md":        "---\ntitle: good\n---\n# 見出し\n",
 		"yaml.md":        "---\ntitle: ok\nauthor: [a, b\n---\n本文\n",
