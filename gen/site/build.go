@@ -363,6 +363,7 @@ func (w *worker) render(p *Page) Problems {
 		HasCode:  res.HasCode,
 		Headings: res.Headings,
 		Base:     strings.TrimSuffix(joinURL(site.BaseURL, "/"), "/"),
+		Courses:  b.c.Courses,
 	}
 	if res.HasMath {
 		data.MathMacros = macros(src)

@@ -26,6 +26,20 @@ type Page struct {
 	URL  string // site path with pretty URLs: /a/b/ for a/b.md, /a/ for a/index.md
 	Out  string // output file, slash-separated: a/b/index.html
 	FrontMatter
+
+	// Set by linkCourses for pages inside a course folder.
+	Course     *Course
+	Prev, Next *Page
+	Number     int // position among the course's lectures, from 1
+}
+
+// No is the lecture's number: its lecture: front matter, else its position
+// in the course.
+func (p *Page) No() int {
+	if p.Lecture > 0 {
+		return p.Lecture
+	}
+	return p.Number
 }
 
 // File is copied to the output unchanged (or minified).
@@ -44,6 +58,7 @@ type Content struct {
 	Exclude []string
 	Pages   []*Page
 	Files   []*File
+	Courses []*Course
 }
 
 // siteConfig is _config.yml as far as Kogi reads it.
@@ -136,6 +151,7 @@ func loadContent(root string) (*Content, Problems, error) {
 		return nil, nil, err
 	}
 	sort.Slice(c.Pages, func(i, j int) bool { return c.Pages[i].Src < c.Pages[j].Src })
+	c.Courses = linkCourses(c.Pages)
 	return c, probs, nil
 }
 

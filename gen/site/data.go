@@ -17,7 +17,31 @@ type PageData struct {
 	HasCode    bool           // the page has code blocks: link the syntax colours
 	MathMacros map[string]any // MathJax tex.macros from the page's \newcommand lines
 	Headings   []markup.Heading
-	Base       string // base URL without trailing slash ("" for a root site)
+	Base       string    // base URL without trailing slash ("" for a root site)
+	Courses    []*Course // every course of the site, for the home page
+}
+
+// TOC lists the headings (levels 1 to 3) of a lecture, or nothing for pages
+// that are not lectures or have too few headings to need one.
+func (d *PageData) TOC() []markup.Heading {
+	if d.Page.Course == nil || d.IsCourseIndex() {
+		return nil
+	}
+	var hs []markup.Heading
+	for _, h := range d.Headings {
+		if h.ID != "" && h.Level <= 3 {
+			hs = append(hs, h)
+		}
+	}
+	if len(hs) < 3 {
+		return nil
+	}
+	return hs
+}
+
+// IsCourseIndex reports whether the page is a course's index.
+func (d *PageData) IsCourseIndex() bool {
+	return d.Page.Course != nil && d.Page.Course.Index == d.Page
 }
 
 // Title is the page title, falling back to the site title.

@@ -254,3 +254,22 @@ func FuzzMath(f *testing.F) {
 		}
 	})
 }
+
+func TestDefinesOnly(t *testing.T) {
+	for _, c := range []struct {
+		name, tex string
+		want      bool
+	}{
+		{"seed block", "\\newcommand{\\mb}[1]{\\mathbf{#1}}\n\\newcommand{\\Brc}[1]{\\left(#1\\right)}\n\\newcommand{\\Rank}{\\text{rank}\\;}", true},
+		{"renewcommand without braces around the name", `\renewcommand\Bar[1]{\overline{\;#1\;}}`, true},
+		{"def", `\def\x{\mathbf{x}}`, true},
+		{"definition then math", "\\newcommand{\\x}{x}\n\\x + 1", false},
+		{"plain math", `a + b`, false},
+		{"empty", "  ", false},
+		{"unbalanced", `\newcommand{\x}{\frac{1}{2}`, false},
+	} {
+		if got := definesOnly([]byte(c.tex)); got != c.want {
+			t.Errorf("%s: definesOnly = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

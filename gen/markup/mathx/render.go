@@ -1,6 +1,7 @@
 package mathx
 
 import (
+	"bytes"
 	"github.com/kogi-course/kogi/gen/markup/kast"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -47,10 +48,16 @@ func (r *mathRenderer) renderBlock(w util.BufWriter, source []byte, node ast.Nod
 	if !entering {
 		return ast.WalkSkipChildren, nil
 	}
-	_, _ = w.WriteString("<div")
-	writeAttributes(w, node, "math display")
-	_, _ = w.WriteString(`\[`)
 	lines := node.Lines()
+	class := "math display"
+	if definesOnly(lines.Value(source)) {
+		// The \newcommand block at the top of a lecture typesets to
+		// nothing but a display's margins: the class lets CSS hide it.
+		class = "math display macros"
+	}
+	_, _ = w.WriteString("<div")
+	writeAttributes(w, node, class)
+	_, _ = w.WriteString(`\[`)
 	for i := range lines.Len() {
 		s := lines.At(i)
 		escapeTeX(w, s.Value(source))
@@ -122,4 +129,69 @@ func (r *mathRenderer) renderDollar(w util.BufWriter, source []byte, node ast.No
 		w.WriteString(`</span>`)
 	}
 	return ast.WalkSkipChildren, nil
+}
+
+// definesOnly reports whether tex holds nothing but macro definitions
+// (\newcommand, \renewcommand, \def) and white space.
+func definesOnly(tex []byte) bool {
+	rest := bytes.TrimSpace(tex)
+	if len(rest) == 0 {
+		return false
+	}
+	for len(rest) > 0 {
+		var n int
+		switch {
+		case bytes.HasPrefix(rest, []byte(`\newcommand`)):
+			n = len(`\newcommand`)
+		case bytes.HasPrefix(rest, []byte(`\renewcommand`)):
+			n = len(`\renewcommand`)
+		case bytes.HasPrefix(rest, []byte(`\def`)):
+			n = len(`\def`)
+		default:
+			return false
+		}
+		rest = rest[n:]
+		// The macro name, an optional [n], then one or two brace groups
+		// (\def has its parameter text before the body).
+		for len(rest) > 0 && rest[0] != '{' && rest[0] != '\n' {
+			if rest[0] == '\\' || rest[0] == '[' || rest[0] == ']' || rest[0] == '#' || rest[0] == ' ' ||
+				(rest[0] >= '0' && rest[0] <= '9') || (rest[0]|0x20 >= 'a' && rest[0]|0x20 <= 'z') {
+				rest = rest[1:]
+				continue
+			}
+			return false
+		}
+		for groups := 0; groups < 2 && len(rest) > 0 && rest[0] == '{'; groups++ {
+			end := closingBrace(rest)
+			if end < 0 {
+				return false
+			}
+			rest = rest[end+1:]
+			// "{\name}[1]{body}": after the name group, an argument count.
+			if i := bytes.IndexByte(rest, '{'); i > 0 && bytes.Trim(rest[:i], "[]0123456789 ") == nil {
+				rest = rest[i:]
+			}
+		}
+		rest = bytes.TrimSpace(rest)
+	}
+	return true
+}
+
+// closingBrace is the index of the brace closing b[0], or -1.
+func closingBrace(b []byte) int {
+	depth := 0
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
