@@ -35,7 +35,11 @@ func collect(doc ast.Node, src []byte, res *Result) {
 		case *ast.Link:
 			res.Refs = append(res.Refs, Ref{URL: string(n.Destination), Offset: bracket(src, Offset(n), false)})
 		case *ast.Image:
-			res.Refs = append(res.Refs, Ref{URL: string(n.Destination), Offset: bracket(src, Offset(n), true), Image: true})
+			off := bracket(src, Offset(n), true)
+			res.Refs = append(res.Refs, Ref{URL: string(n.Destination), Offset: off, Image: true})
+			if plainText(n, src) == "" {
+				res.Diags = append(res.Diags, noAlt(off))
+			}
 		case *ast.HTMLBlock:
 			// goldmark sets a closure line only when "-->" ends a later line;
 			// a one-line comment keeps its end in its own line.
@@ -53,6 +57,13 @@ func collect(doc ast.Node, src []byte, res *Result) {
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// noAlt is the accessibility warning for an image without a text alternative:
+// a screen reader, or a reader whose image failed to load, gets nothing. An
+// empty alt="" is a deliberate choice for decoration and is accepted.
+func noAlt(off int) diag.Diagnostic {
+	return diag.Diagnostic{Offset: off, Severity: diag.Warning, Msg: "image has no alt text"}
 }
 
 // dropEmptyID removes id="" from a heading whose text had no word
@@ -122,6 +133,7 @@ func htmlRefs(src []byte, segs []text.Segment, res *Result) {
 		if tt == html.StartTagToken || tt == html.SelfClosingTagToken {
 			name, hasAttr := z.TagName()
 			tag := string(name)
+			hasAlt := false
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
@@ -129,6 +141,10 @@ func htmlRefs(src []byte, segs []text.Segment, res *Result) {
 				if key == "href" || key == "src" {
 					res.Refs = append(res.Refs, Ref{URL: string(v), Offset: srcOffset(pos), Image: key == "src" && tag != "script" && tag != "iframe"})
 				}
+				hasAlt = hasAlt || key == "alt"
+			}
+			if tag == "img" && !hasAlt {
+				res.Diags = append(res.Diags, noAlt(srcOffset(pos)))
 			}
 		}
 		pos += raw

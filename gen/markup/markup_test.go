@@ -40,7 +40,7 @@ func TestPipeline(t *testing.T) {
 
 func TestResult(t *testing.T) {
 	conv := New(config.Default.Markup)
-	src := "---\ntitle: t\n---\n# 見出し\n\n![図](img/a.png) [次](../b/)\n<img src=\"/x.svg\"> <a href=\"/y/\">y</a>\n\n<!--\n<img src=\"/hidden.png\">\n-->\n\n<!-- one line -->\n\n```python\nx = 1\n```\n\n<!-- never closed\n"
+	src := "---\ntitle: t\n---\n# 見出し\n\n![図](img/a.png) [次](../b/)\n<img src=\"/x.svg\" alt=\"\"> <a href=\"/y/\">y</a>\n\n<!--\n<img src=\"/hidden.png\">\n-->\n\n<!-- one line -->\n\n```python\nx = 1\n```\n\n<!-- never closed\n"
 	_, res, err := conv.ConvertString(src)
 	if err != nil {
 		t.Fatal(err)
@@ -73,5 +73,23 @@ func TestResult(t *testing.T) {
 	}
 	if len(msgs) != 1 || !strings.Contains(msgs[0], "never closed") {
 		t.Errorf("diagnostics = %q, want only the unclosed comment", msgs)
+	}
+}
+
+func TestMissingAlt(t *testing.T) {
+	conv := New(config.Default.Markup)
+	src := "![](a.png) ![ok](b.png)\n\n<img src=\"c.png\"> <img src=\"d.png\" alt=\"\"> <img alt=\"e\" src=\"e.png\">\n\n<!-- <img src=\"hidden.png\"> -->\n"
+	_, res, err := conv.ConvertString(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var at []string
+	for _, d := range res.Diags {
+		if d.Msg == "image has no alt text" {
+			at = append(at, src[d.Offset:d.Offset+4])
+		}
+	}
+	if strings.Join(at, "|") != "![](|<img" || len(at) != 2 {
+		t.Errorf("missing-alt warnings at %q, want the markdown image and c.png", at)
 	}
 }
