@@ -142,3 +142,43 @@ func generateSite(tb testing.TB, corpus, dst string, n int) int {
 	tb.Logf("generated %d pages, %.1f MB of Markdown (%s)", n, float64(total)/1e6, strings.TrimSpace(fmt.Sprint(len(srcs), " distinct sources")))
 	return n
 }
+
+// BenchmarkRebuildOnePage is the dev server's work after an author saves one
+// page of ../shared/corpus: re-render it and replace its file.
+func BenchmarkRebuildOnePage(b *testing.B) {
+	dir := sharedCorpus(b)
+	tmp, err := os.MkdirTemp("../..", ".bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(tmp) })
+	content := filepath.Join(tmp, "content")
+	if err := os.CopyFS(content, os.DirFS(dir)); err != nil {
+		b.Fatal(err)
+	}
+	s := NewSession(repoCfg(content, filepath.Join(tmp, "public")))
+	if _, err := s.Build(); err != nil {
+		b.Fatal(err)
+	}
+	page := filepath.Join(content, "2025ai", "2025ai_lect12.md")
+	orig, err := os.ReadFile(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		i++
+		if err := os.WriteFile(page, append(orig, fmt.Sprintf("\n編集 %d\n", i)...), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		res, err := s.Rebuild([]string{page})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Stats.Pages != 1 {
+			b.Fatalf("rebuilt %d pages, want 1", res.Stats.Pages)
+		}
+	}
+}

@@ -46,44 +46,49 @@ type Result struct {
 // folder beside cfg.Out and renamed into place only when every page rendered
 // without errors, so a failed build leaves the previous site untouched.
 func Build(cfg config.Build) (Result, error) {
-	return run(cfg, true)
+	res, _, err := run(cfg, true)
+	return res, err
 }
 
 // Check does everything Build does except writing the site.
 func Check(cfg config.Build) (Result, error) {
-	return run(cfg, false)
+	res, _, err := run(cfg, false)
+	return res, err
 }
 
-func run(cfg config.Build, write bool) (Result, error) {
+// run does a whole build (or check) and returns the builder, whose state a
+// Session keeps for rebuilds.
+func run(cfg config.Build, write bool) (Result, *builder, error) {
 	start := time.Now()
 	var res Result
 	if err := cfg.Validate(); err != nil {
-		return res, err
+		return res, nil, err
 	}
 	if write {
 		if err := safeOut(cfg); err != nil {
-			return res, err
+			return res, nil, err
 		}
 	}
 	c, probs, err := loadContent(cfg.Content)
 	if err != nil {
-		return res, err
+		return res, nil, err
 	}
 	res.Problems = probs
+	loadProbs := probs
 	layouts, err := layout.Load(cfg.Templates, templateFuncs)
 	if err != nil {
-		return res, err
+		return res, nil, err
 	}
-	b := &builder{cfg: cfg, c: c, layouts: layouts, conv: markup.New(cfg.Markup)}
+	b := &builder{cfg: cfg, c: c, layouts: layouts, conv: markup.New(cfg.Markup), loadProbs: loadProbs}
 	if cfg.Minify {
 		b.min = newMinifier()
 	}
 	if err := b.planFiles(); err != nil {
-		return res, err
+		return res, nil, err
 	}
 	if write {
 		if b.tree, err = openTree(cfg.Out); err != nil {
-			return res, err
+			return res, nil, err
 		}
 	}
 	res.Problems = append(res.Problems, b.probs...)
@@ -110,13 +115,14 @@ func run(cfg config.Build, write bool) (Result, error) {
 		}
 	}
 	res.Stats.Duration = time.Since(start)
+	b.tree = nil
 	if err != nil {
-		return res, err
+		return res, nil, err
 	}
 	if failed {
-		return res, ErrFailed
+		return res, nil, ErrFailed
 	}
-	return res, nil
+	return res, b, nil
 }
 
 // writeRest writes everything that is not a page, then removes what an older
@@ -146,8 +152,10 @@ type builder struct {
 	min     *minifier
 	tree    *tree // output being built; nil when checking only
 
-	files         []*File  // everything copied, after planFiles
-	missingAssets []string // mounts whose folder does not exist
+	pageProbs     map[*Page]Problems // each page's findings, kept for rebuilds
+	loadProbs     Problems           // findings of the content walk
+	files         []*File            // everything copied, after planFiles
+	missingAssets []string           // mounts whose folder does not exist
 	anyMath       atomic.Bool
 	outputs       map[string]bool // every output path, for the reference check
 	probs         Problems
@@ -265,30 +273,39 @@ func matchAny(globs []string, rel string) bool {
 	return false
 }
 
-// renderAll renders pages on all workers; each worker owns its buffers.
+// renderAll renders every page on all workers and returns what they found.
 func (b *builder) renderAll() Problems {
+	b.pageProbs = b.renderPages(b.c.Pages)
+	var probs Problems
+	for _, p := range b.c.Pages {
+		probs = append(probs, b.pageProbs[p]...)
+	}
+	return probs
+}
+
+// renderPages renders pages on all workers (each owns its buffers) and
+// returns each page's problems.
+func (b *builder) renderPages(pages []*Page) map[*Page]Problems {
 	jobs := make(chan *Page)
 	var (
 		mu    sync.Mutex
-		probs Problems
+		probs = map[*Page]Problems{}
 		wg    sync.WaitGroup
 	)
-	for range b.cfg.NumWorkers() {
+	for range min(b.cfg.NumWorkers(), max(len(pages), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			w := &worker{b: b}
 			for p := range jobs {
 				pr := w.renderSafe(p)
-				if len(pr) > 0 {
-					mu.Lock()
-					probs = append(probs, pr...)
-					mu.Unlock()
-				}
+				mu.Lock()
+				probs[p] = pr
+				mu.Unlock()
 			}
 		}()
 	}
-	for _, p := range b.c.Pages {
+	for _, p := range pages {
 		jobs <- p
 	}
 	close(jobs)

@@ -29,7 +29,10 @@ type tree struct {
 	dir   string // where this build writes
 	out   string // the site folder it will replace
 	reuse bool   // dir holds an older build: write only what differs
-	dirs  sync.Map
+	// inPlace replaces files by rename (Session's page-only rebuilds write
+	// into the served site, so a reader must never see half a file).
+	inPlace bool
+	dirs    sync.Map
 }
 
 func prevDir(out string) string {
@@ -138,6 +141,9 @@ func (t *tree) writeFile(rel string, data []byte) error {
 						return nil
 					}
 				}
+				if t.inPlace {
+					return replaceFile(p, data)
+				}
 				return os.WriteFile(p, data, 0o644)
 			}
 			if err := os.RemoveAll(p); err != nil {
@@ -216,3 +222,22 @@ func (t *tree) mkdirFor(p string) error {
 }
 
 var errNoExchange = errors.New("atomic folder exchange not supported")
+
+// replaceFile writes data beside p and renames it over p.
+func replaceFile(p string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(p), ".kogi-*")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), p)
+}
