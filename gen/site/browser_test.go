@@ -68,9 +68,10 @@ type typesetResult struct {
 	problems         string // errors, failed requests; "" when none
 }
 
-// typesetPages builds content, serves it on 127.0.0.1, opens each page and
-// reports what MathJax did there.
-func typesetPages(t *testing.T, content string, pages ...string) map[string]typesetResult {
+// browse builds content, serves it on 127.0.0.1 and starts headless
+// Chromium with every other host unreachable (a CDN would fail here). It
+// returns the site's base URL and a browser context; both end with the test.
+func browse(t *testing.T, content string) (string, context.Context) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("skipping: browser test")
@@ -93,18 +94,26 @@ func typesetPages(t *testing.T, content string, pages ...string) map[string]type
 	}
 	srv := &http.Server{Handler: http.FileServer(http.Dir(out))}
 	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
-	result := map[string]typesetResult{}
-
+	t.Cleanup(func() { srv.Close() })
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		// Any host but the test server is unreachable: a CDN would fail here.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
+	t.Cleanup(cancel)
+	return "http://" + ln.Addr().String(), actx
+}
+
+// typesetPages builds content, serves it on 127.0.0.1, opens each page and
+// reports what MathJax did there.
+func typesetPages(t *testing.T, content string, pages ...string) map[string]typesetResult {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipping: browser test")
+	}
+	base, actx := browse(t, content)
+	result := map[string]typesetResult{}
 
 	for _, page := range pages {
 		ctx, cancelTab := chromedp.NewContext(actx)

@@ -31,7 +31,7 @@ func TestPageBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 		total := gz(html)
-		parts := []string{"html " + kb(total)}
+		parts := []string{"html " + kib(total)}
 		for _, m := range reAsset.FindAllSubmatch(html, -1) {
 			asset := string(m[1])
 			if strings.HasPrefix(asset, "/assets/mathjax/") {
@@ -43,10 +43,10 @@ func TestPageBudget(t *testing.T) {
 			}
 			n := gz(b)
 			total += n
-			parts = append(parts, filepath.Base(asset)+" "+kb(n))
+			parts = append(parts, filepath.Base(asset)+" "+kib(n))
 		}
 		rel, _ := filepath.Rel(out, p)
-		t.Logf("%s: %s KB gzip (%s)", rel, kb(total), strings.Join(parts, ", "))
+		t.Logf("%s: %s KB gzip (%s)", rel, kib(total), strings.Join(parts, ", "))
 		if total > 60*1024 {
 			t.Errorf("%s: %d bytes gzip, over the 60 KB budget", rel, total)
 		}
@@ -61,4 +61,4 @@ func gz(b []byte) int {
 	return buf.Len()
 }
 
-func kb(n int) string { return fmt.Sprintf("%.1f", float64(n)/1024) }
+func kib(n int) string { return fmt.Sprintf("%.1f", float64(n)/1024) }
