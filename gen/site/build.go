@@ -23,6 +23,7 @@ import (
 	"github.com/kogi-course/kogi/gen/layout"
 	"github.com/kogi-course/kogi/gen/markup"
 	"github.com/kogi-course/kogi/gen/markup/diag"
+	"github.com/kogi-course/kogi/gen/search"
 )
 
 // ErrFailed is returned when the build found errors; they are in Problems.
@@ -79,7 +80,7 @@ func run(cfg config.Build, write bool) (Result, *builder, error) {
 	if err != nil {
 		return res, nil, err
 	}
-	b := &builder{cfg: cfg, c: c, layouts: layouts, conv: markup.New(cfg.Markup), loadProbs: loadProbs}
+	b := &builder{cfg: cfg, c: c, layouts: layouts, conv: markup.New(cfg.Markup), loadProbs: loadProbs, search: search.New()}
 	if cfg.Minify {
 		b.min = newMinifier()
 	}
@@ -141,7 +142,41 @@ func (b *builder) writeRest() error {
 	for k := range b.outputs {
 		keep[k] = true
 	}
+	index, err := b.writeSearch()
+	if err != nil {
+		return err
+	}
+	for k := range index {
+		keep[k] = true
+	}
 	return b.tree.prune(keep)
+}
+
+// writeSearch writes the search index as it is (never minified: its text
+// files are fetched by byte range of content) and returns what it wrote.
+func (b *builder) writeSearch() (map[string][]byte, error) {
+	files, err := b.search.Files()
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	for rel, data := range files {
+		if b.tree.inPlace && bytes.Equal(b.searchFiles[rel], data) {
+			continue // the served copy has these bytes: no need to read it back
+		}
+		if err := b.tree.writeFile(rel, data); err != nil {
+			return nil, err
+		}
+	}
+	if b.tree.inPlace {
+		// A page-only rebuild may leave fewer text pieces for a page.
+		for rel := range b.searchFiles {
+			if _, ok := files[rel]; !ok {
+				os.Remove(filepath.Join(b.tree.dir, filepath.FromSlash(rel)))
+			}
+		}
+	}
+	b.searchFiles = files
+	return files, nil
 }
 
 type builder struct {
@@ -154,6 +189,8 @@ type builder struct {
 
 	pageProbs     map[*Page]Problems // each page's findings, kept for rebuilds
 	loadProbs     Problems           // findings of the content walk
+	search        *search.Index      // full-text index of every page
+	searchFiles   map[string][]byte  // what the index wrote last
 	files         []*File            // everything copied, after planFiles
 	missingAssets []string           // mounts whose folder does not exist
 	anyMath       atomic.Bool
@@ -372,6 +409,16 @@ func (w *worker) render(p *Page) Problems {
 			Msg: fmt.Sprintf("unknown layout %q; using %q (have: %s)", lay, layout.Fallback, strings.Join(b.layouts.Names(), ", "))})
 		lay = layout.Fallback
 	}
+	title := p.Title
+	if title == "" {
+		title = site.Title
+	}
+	doc := search.Doc{URL: p.URL, Title: title, Text: search.PlainText(w.md.Bytes())}
+	if p.Course != nil {
+		doc.Course = p.Course.Title()
+	}
+	b.search.Remove(p.URL) // a rebuild indexes the page again
+	b.search.Add(doc)
 	data := &PageData{
 		Site:     site,
 		Page:     p,

@@ -19,8 +19,9 @@ import (
 // removed or renamed page, a changed title, date, lecture number or layout,
 // a template, a theme file, _config.yml — takes a full build instead.
 type Session struct {
-	cfg config.Build
-	b   *builder // state of the last successful full build; nil before one
+	cfg      config.Build
+	b        *builder      // state of the last successful full build; nil before one
+	indexing chan struct{} // closed when the background index refresh is done
 }
 
 // NewSession prepares a session; nothing is built until Build.
@@ -29,6 +30,7 @@ func NewSession(cfg config.Build) *Session { return &Session{cfg: cfg} }
 // Build does a full build. On success its state is kept for Rebuild; on
 // failure the previous state (and the previous site) stays.
 func (s *Session) Build() (Result, error) {
+	s.Wait()
 	res, b, err := run(s.cfg, true)
 	if err == nil {
 		s.b = b
@@ -39,6 +41,7 @@ func (s *Session) Build() (Result, error) {
 // Rebuild brings the site up to date after the named files changed (paths as
 // the watcher reports them). It re-renders just those pages when it can.
 func (s *Session) Rebuild(changed []string) (Result, error) {
+	s.Wait()
 	start := time.Now()
 	pages, ok := s.pagesOnly(changed)
 	if !ok {
@@ -46,10 +49,19 @@ func (s *Session) Rebuild(changed []string) (Result, error) {
 	}
 	b := s.b
 	b.tree = &tree{dir: s.cfg.Out, reuse: true, inPlace: true}
-	defer func() { b.tree = nil }()
 	for p, pr := range b.renderPages(pages) {
 		b.pageProbs[p] = pr
 	}
+	// The pages are in place: the reader can reload now. The search index
+	// (256 shards, ~20 ms on the corpus) follows in the background; the
+	// next Build or Rebuild waits for it.
+	done := make(chan struct{})
+	s.indexing = done
+	go func() {
+		defer close(done)
+		b.writeSearch() // a failure leaves the previous index, still valid
+		b.tree = nil
+	}()
 	res := Result{Problems: append(append(Problems{}, b.loadProbs...), b.probs...)}
 	for _, p := range b.c.Pages {
 		res.Problems = append(res.Problems, b.pageProbs[p]...)
@@ -60,6 +72,15 @@ func (s *Session) Rebuild(changed []string) (Result, error) {
 		return res, ErrFailed
 	}
 	return res, nil
+}
+
+// Wait returns when the background refresh of the search index after a
+// page-only Rebuild has finished.
+func (s *Session) Wait() {
+	if s.indexing != nil {
+		<-s.indexing
+		s.indexing = nil
+	}
 }
 
 // pagesOnly maps changed files to existing pages whose change stays inside

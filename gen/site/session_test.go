@@ -50,7 +50,15 @@ func TestSessionRebuild(t *testing.T) {
 	if after, _ := os.Stat(idx); !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
 		t.Error("a page-only rebuild touched another page")
 	}
+	s.Wait() // the search index follows in the background
 	same("body edit")
+	// Much shorter: the page's text shrinks to fewer search pieces.
+	edit(lect1, "二乗誤差 (平均をとらない) は", "は")
+	if _, err := s.Rebuild([]string{lect1}); err != nil {
+		t.Fatal(err)
+	}
+	s.Wait()
+	same("shorter page")
 
 	// A new title shows on other pages: full build.
 	edit(lect2, "title: 第2回 数式のない講義", "title: 第2回 改題した講義")
