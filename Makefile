@@ -3,7 +3,7 @@ GO ?= go
 NPM ?= npm
 MATHJAX := node_modules/mathjax/es5/tex-chtml-full.js
 
-.PHONY: all site test bench check vet fmt clean
+.PHONY: all site test bench check vet fmt clean serve
 
 all: site
 
@@ -18,6 +18,11 @@ site: $(MATHJAX)
 
 check:
 	$(GO) run ./gen check --strict
+
+# Dev server on http://127.0.0.1:1313/: rebuilds on every save and reloads
+# open tabs. Extra flags: make serve SERVEFLAGS='--addr 127.0.0.1:8080'.
+serve: $(MATHJAX)
+	$(GO) run ./gen serve $(SERVEFLAGS)
 
 vet:
 	$(GO) vet ./...

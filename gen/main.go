@@ -2,21 +2,26 @@
 //
 //	go run ./gen build [--content DIR] [--out DIR]   render content/ into public/
 //	go run ./gen check [--content DIR]               the same checks, nothing written
+//	go run ./gen serve [--addr HOST:PORT] [--out DIR] build, serve on 127.0.0.1, rebuild on change
 //
 // It only turns flags into a config.Build and prints what site reports.
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"syscall"
 
 	"github.com/kogi-course/kogi/gen/config"
 	"github.com/kogi-course/kogi/gen/markup/diag"
+	"github.com/kogi-course/kogi/gen/serve"
 	"github.com/kogi-course/kogi/gen/site"
 )
 
@@ -35,6 +40,7 @@ const usage = `usage: gen <command> [flags]
 commands:
   build   render the content folder into the output folder
   check   run every check of build without writing anything
+  serve   build, serve the site on 127.0.0.1 and rebuild it on every change
 
 run "gen <command> -h" for the flags of a command`
 
@@ -44,7 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd, args := args[0], args[1:]
-	if cmd != "build" && cmd != "check" {
+	if cmd != "build" && cmd != "check" && cmd != "serve" {
 		fmt.Fprintf(stderr, "gen: unknown command %q\n%s\n", cmd, usage)
 		return 2
 	}
@@ -52,8 +58,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gen "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Content, "content", cfg.Content, "content folder (the site root)")
-	if cmd == "build" {
+	if cmd == "build" || cmd == "serve" {
 		fs.StringVar(&cfg.Out, "out", cfg.Out, "output folder, replaced only when the build succeeds")
+	}
+	addr := serve.Default.Addr
+	if cmd == "serve" {
+		fs.StringVar(&addr, "addr", addr, "host:port to serve on (no host: 127.0.0.1)")
 	}
 	fs.StringVar(&cfg.Templates, "templates", cfg.Templates, "layouts folder")
 	fs.StringVar(&cfg.Static, "static", cfg.Static, "theme files copied into the output")
@@ -75,6 +85,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cfg.Minify = !*noMinify
 	cfg.Strict = *strict
 	cfg.Assets = config.DefaultAssets
+
+	if cmd == "serve" {
+		sc := serve.Default
+		sc.Addr, sc.Build, sc.Quiet, sc.Log = addr, cfg, *quiet, stderr
+		if err := sc.Validate(); err != nil {
+			fmt.Fprintf(stderr, "gen serve: %v\n", err)
+			return 2
+		}
+		// The first Ctrl-C (or SIGTERM) stops the server gracefully; once
+		// it has, a second one kills the process as usual.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		context.AfterFunc(ctx, stop)
+		if err := serve.Run(ctx, sc); err != nil {
+			fmt.Fprintf(stderr, "gen serve: %v\n", err)
+			return 1
+		}
+		return 0
+	}
 
 	var res site.Result
 	var err error
