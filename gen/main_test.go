@@ -55,6 +55,7 @@ func TestCLI(t *testing.T) {
 		{name: "errors are all reported", args: []string{"build", "--content", bad, "--out", out}, code: 1, err: "a.md:2: front matter"},
 		{name: "errors are all reported (2)", args: []string{"build", "--content", bad, "--out", out}, code: 1, err: "b.md:2: front matter: lecture must be a whole number"},
 		{name: "failed build keeps the site", args: []string{"build", "--content", bad, "--out", out}, code: 1, err: "left unchanged", outputFile: "index.html"},
+		{name: "serve with a bad address", args: []string{"serve", "--content", good, "--addr", "not an address"}, code: 2, err: "gen serve"},
 		{name: "missing content folder", args: []string{"build", "--content", filepath.Join(good, "nope"), "--out", out}, code: 1, err: "no such file"},
 	} {
 		if len(c.args) == 0 {
