@@ -36,10 +36,11 @@ test: $(MATHJAX) vet
 # GOGC=200 is what gen itself sets (gen/main.go), so the numbers are the CLI's.
 bench: export GOGC = 200
 bench: $(MATHJAX)
-	$(GO) test ./gen/site -run '^$$' -bench 'BuildDevCorpus/rebuild' -benchtime 20x -count 5
+	$(GO) test ./gen/site -run '^$$' -bench 'BuildDevCorpus/rebuild' -benchtime 20x -count 3
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildDevCorpus/cold' -benchtime 10x -count 3
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildGenerated2000/rebuild' -benchtime 3x -count 3
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildGenerated2000/cold' -benchtime 2x -count 2
+	$(GO) test ./gen/site -run '^$$' -bench 'RebuildOnePage' -benchtime 40x -count 3
 	$(GO) test ./gen/markup/... -run '^$$' -bench . -benchmem
 
 clean:

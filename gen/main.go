@@ -68,6 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Templates, "templates", cfg.Templates, "layouts folder")
 	fs.StringVar(&cfg.Static, "static", cfg.Static, "theme files copied into the output")
 	noMinify := fs.Bool("no-minify", false, "write HTML, CSS, JS, SVG and JSON as they are")
+	noSearch := fs.Bool("no-search", false, "do not build the full-text search index")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	fs.IntVar(&cfg.Workers, "workers", 0, "pages rendered at once (0: one per CPU)")
 	if dir, err := os.UserCacheDir(); err == nil {
@@ -83,6 +84,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg.Minify = !*noMinify
+	cfg.Search = !*noSearch
 	cfg.Strict = *strict
 	cfg.Assets = config.DefaultAssets
 

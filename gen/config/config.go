@@ -28,6 +28,8 @@ type Build struct {
 	CacheDir string
 	// Workers is how many pages render at once; 0 means one per CPU.
 	Workers int
+	// Search builds the full-text index under assets/search/.
+	Search bool
 	// Strict makes warnings stop the build too (our own content uses it).
 	Strict bool
 	Markup Markup
@@ -67,6 +69,7 @@ var Default = Build{
 	Templates: "templates",
 	Static:    "static",
 	Minify:    true,
+	Search:    true,
 	Markup:    Markup{Highlight: true, Unsafe: true, Linkify: true},
 }
 

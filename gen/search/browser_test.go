@@ -359,7 +359,7 @@ func TestBrowserKeyboard(t *testing.T) {
 func TestBrowserCorpus(t *testing.T) {
 	chromiumPath(t)
 	ix, docs := corpusIndex(t)
-	files, err := ix.Files()
+	files, err := ix.write()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,10 +22,15 @@ type page struct {
 	src         []byte
 }
 
-// corpusIndex renders every page of ../shared/corpus (2024ai, 2025ai) and of
-// our content/gm, and indexes it, in parallel as the build does. It returns
-// the pages added, with their text.
-func corpusIndex(t testing.TB) (*Index, []Doc) {
+// rendered is a page as the build renders it.
+type rendered struct {
+	url, course, title string
+	html               []byte
+}
+
+// corpusHTML renders every page of ../shared/corpus (2024ai, 2025ai) and of
+// our content/gm, in parallel as the build does.
+func corpusHTML(t testing.TB) []rendered {
 	t.Helper()
 	var pages []page
 	for _, p := range corpustest.Pages(t) {
@@ -48,7 +53,7 @@ func corpusIndex(t testing.TB) (*Index, []Doc) {
 	}
 
 	conv := markup.New(config.Default.Markup)
-	docs := make([]Doc, len(pages))
+	out := make([]rendered, len(pages))
 	var wg sync.WaitGroup
 	for i, p := range pages {
 		wg.Go(func() {
@@ -59,10 +64,23 @@ func corpusIndex(t testing.TB) (*Index, []Doc) {
 				return
 			}
 			title, _ := res.Meta["title"].(string)
-			docs[i] = Doc{URL: p.url, Title: title, Course: p.course, Text: PlainText(buf.Bytes())}
+			out[i] = rendered{p.url, p.course, title, buf.Bytes()}
 		})
 	}
 	wg.Wait()
+	return out
+}
+
+// corpusIndex indexes the pages of corpusHTML, in parallel as the build
+// does. It returns the index with the text files Add returned, and the
+// pages added, with their text.
+func corpusIndex(t testing.TB) (*site, []Doc) {
+	t.Helper()
+	pages := corpusHTML(t)
+	docs := make([]Doc, len(pages))
+	for i, p := range pages {
+		docs[i] = Doc{URL: p.url, Title: p.title, Course: p.course, Text: PlainText(p.html)}
+	}
 	// A course is named by the title of its index page.
 	courses := map[string]string{}
 	for _, d := range docs {
@@ -70,13 +88,14 @@ func corpusIndex(t testing.TB) (*Index, []Doc) {
 			courses[strings.Trim(d.URL, "/")] = d.Title
 		}
 	}
-	ix := New()
+	s := newSite()
+	var wg sync.WaitGroup
 	for i := range docs {
 		docs[i].Course = courses[docs[i].Course]
-		wg.Go(func() { ix.Add(docs[i]) })
+		wg.Go(func() { s.add(docs[i]) })
 	}
 	wg.Wait()
-	return ix, docs
+	return s, docs
 }
 
 // TestCorpusQueries indexes the corpus and our lectures, runs the three
@@ -89,7 +108,7 @@ func TestCorpusQueries(t *testing.T) {
 	for _, d := range docs {
 		texts[d.URL] = Normalize(d.Text)
 	}
-	files, err := ix.Files()
+	files, err := ix.write()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +123,7 @@ func TestCorpusQueries(t *testing.T) {
 		}
 	}
 	t.Logf("%d pages; %d files, %d bytes in all (texts %d, shards %d, largest shard %d, docs.json %d)",
-		ix.Len(), len(files), total, texts0, total-texts0-len(files[Dir+"docs.json"]), shardMax, len(files[Dir+"docs.json"]))
+		ix.ix.Len(), len(files), total, texts0, total-texts0-len(files[Dir+"docs.json"]), shardMax, len(files[Dir+"docs.json"]))
 
 	// The most any query can transfer: docs.json, the MaxTokens largest
 	// shards and the ten largest text files.

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -57,7 +58,7 @@ type Searcher struct {
 	meta   docsFile
 	docs   []docInfo
 	avg    float64
-	shards map[int]*shardFile
+	shards map[int]map[string][]byte
 }
 
 type docsFile struct {
@@ -70,14 +71,9 @@ type docsFile struct {
 }
 
 type docInfo struct {
-	url, title, course string
-	n                  int
-	titleRuns          []Run
-}
-
-type shardFile struct {
-	P map[string][]int `json:"p"`
-	U map[string][]int `json:"u"`
+	url, title, course, key string
+	n                       int
+	titleRuns               []Run
 }
 
 // Open loads docs.json through fetch, which returns an index file by its
@@ -88,7 +84,7 @@ func Open(fetch func(name string) ([]byte, error)) (*Searcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Searcher{fetch: fetch, shards: map[int]*shardFile{}}
+	s := &Searcher{fetch: fetch, shards: map[int]map[string][]byte{}}
 	if err := json.Unmarshal(b, &s.meta); err != nil {
 		return nil, fmt.Errorf("docs.json: %w", err)
 	}
@@ -97,12 +93,12 @@ func Open(fetch func(name string) ([]byte, error)) (*Searcher, error) {
 	}
 	total := 0
 	for _, d := range s.meta.Docs {
-		if len(d) != 4 {
+		if len(d) != 5 {
 			return nil, fmt.Errorf("docs.json: bad entry %v", d)
 		}
 		str := func(v any) string { s, _ := v.(string); return s }
 		n, _ := d[3].(float64)
-		info := docInfo{url: str(d[0]), title: str(d[1]), course: str(d[2]), n: int(n)}
+		info := docInfo{url: str(d[0]), title: str(d[1]), course: str(d[2]), n: int(n), key: str(d[4])}
 		info.titleRuns = Runs(info.title)
 		s.docs = append(s.docs, info)
 		total += info.n
@@ -159,44 +155,49 @@ func terms(query string) []term {
 	return ts
 }
 
-// postings decodes one token's list: page → positions (for "u": count and
-// first position).
-func postings(list []int, uni bool) map[int][]int {
+// postings decodes one token's list (see shard.go): page → positions (for
+// a single character: count and first position).
+func postings(list []byte, uni bool) map[int][]int {
 	m := map[int][]int{}
+	next := func() int {
+		v, n := binary.Uvarint(list)
+		if n <= 0 {
+			list = nil
+			return 0
+		}
+		list = list[n:]
+		return int(v)
+	}
 	doc := 0
-	for i := 0; i+1 < len(list); {
-		doc += list[i]
-		n := list[i+1]
-		i += 2
+	for len(list) > 0 {
+		doc += next()
+		n := next()
 		if uni {
-			if i < len(list) {
-				m[doc] = []int{n, list[i]}
-			}
-			i++
+			first := next()
+			m[doc] = []int{n, first}
 			continue
 		}
-		ps := make([]int, 0, max(0, min(n, len(list)-i)))
+		ps := make([]int, 0, min(n, len(list)))
 		p := 0
-		for j := 0; j < n && i < len(list); j++ {
-			p += list[i]
+		for j := 0; j < n && len(list) > 0; j++ {
+			p += next()
 			ps = append(ps, p)
-			i++
 		}
 		m[doc] = ps
 	}
 	return m
 }
 
-func (s *Searcher) shard(i int) (*shardFile, error) {
+func (s *Searcher) shard(i int) (map[string][]byte, error) {
 	if sh := s.shards[i]; sh != nil {
 		return sh, nil
 	}
-	b, err := s.fetch(fmt.Sprintf("%ss/%02x.json", Dir, i))
+	b, err := s.fetch(shardName(i))
 	if err != nil {
 		return nil, err
 	}
-	sh := &shardFile{}
-	if err := json.Unmarshal(b, sh); err != nil {
+	sh, err := parseShard(b)
+	if err != nil {
 		return nil, fmt.Errorf("shard %02x: %w", i, err)
 	}
 	s.shards[i] = sh
@@ -243,11 +244,7 @@ func (s *Searcher) Search(query string, limit int) ([]Result, error) {
 			if err != nil {
 				return nil, err
 			}
-			list := sh.P[tok]
-			if t.uni {
-				list = sh.U[tok]
-			}
-			post[i] = append(post[i], postings(list, t.uni))
+			post[i] = append(post[i], postings(sh[tok], t.uni))
 		}
 	}
 
@@ -386,7 +383,7 @@ func (s *Searcher) snippet(r *Result, h hit, ts []term) error {
 	w := s.meta.Overlap
 	start := max(0, min(snippetPos(h)-w*3/10, n-w))
 	k := start / s.meta.Chunk
-	b, err := s.fetch(fmt.Sprintf("%st/%d-%d.txt", Dir, h.doc, k))
+	b, err := s.fetch(textName(s.docs[h.doc].key, k))
 	if err != nil {
 		return err
 	}
@@ -394,7 +391,7 @@ func (s *Searcher) snippet(r *Result, h hit, ts []term) error {
 	from := start - k*s.meta.Chunk
 	to := min(len(text), from+w)
 	if from > to {
-		return fmt.Errorf("%s: text file %d-%d shorter than the index says", r.URL, h.doc, k)
+		return fmt.Errorf("%s: text file %s-%d shorter than the index says", r.URL, s.docs[h.doc].key, k)
 	}
 	win := text[from:to]
 	low := make([]rune, len(win))

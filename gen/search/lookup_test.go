@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -20,14 +21,7 @@ var tiny = []Doc{
 
 func searcher(t *testing.T, docs []Doc) (*Searcher, map[string][]byte) {
 	t.Helper()
-	ix := New()
-	for _, d := range docs {
-		ix.Add(d)
-	}
-	files, err := ix.Files()
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := build(t, docs, 0)
 	s, err := Open(func(name string) ([]byte, error) {
 		if b, ok := files[name]; ok {
 			return b, nil
@@ -119,13 +113,13 @@ func TestSnippet(t *testing.T) {
 
 func TestDeterministic(t *testing.T) {
 	build := func(order []int, parallel bool) map[string][]byte {
-		ix := New()
+		s := newSite()
 		done := make(chan struct{})
 		for _, i := range order {
 			if parallel {
-				go func() { ix.Add(tiny[i]); done <- struct{}{} }()
+				go func() { s.add(tiny[i]); done <- struct{}{} }()
 			} else {
-				ix.Add(tiny[i])
+				s.add(tiny[i])
 			}
 		}
 		if parallel {
@@ -133,7 +127,7 @@ func TestDeterministic(t *testing.T) {
 				<-done
 			}
 		}
-		f, err := ix.Files()
+		f, err := s.write()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,26 +159,34 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestRemove(t *testing.T) {
-	ix := New()
-	for _, d := range tiny {
-		ix.Add(d)
+	long := strings.Repeat("長い本文。", Chunk/2)
+	docs := append(slices.Clone(tiny), Doc{URL: "/g/", Title: "長い", Text: long})
+	s := newSite()
+	for _, d := range docs {
+		s.add(d)
 	}
-	ix.Remove("/b/")
-	ix.Add(Doc{URL: "/b/", Title: "改訂", Text: "書き直した"})
-	got, err := ix.Files()
+	if _, err := s.write(); err != nil {
+		t.Fatal(err)
+	}
+	// /b/ changes; /g/ shrinks from three text files to one.
+	s.ix.Remove("/b/")
+	s.add(Doc{URL: "/b/", Title: "改訂", Text: "書き直した"})
+	s.ix.Remove("/g/")
+	s.add(Doc{URL: "/g/", Title: "長い", Text: "短くなった"})
+	got, err := s.write()
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh := New()
-	for _, d := range tiny {
-		if d.URL == "/b/" {
-			d = Doc{URL: "/b/", Title: "改訂", Text: "書き直した"}
+	for i, d := range docs {
+		switch d.URL {
+		case "/b/":
+			docs[i] = Doc{URL: "/b/", Title: "改訂", Text: "書き直した"}
+		case "/g/":
+			docs[i] = Doc{URL: "/g/", Title: "長い", Text: "短くなった"}
 		}
-		fresh.Add(d)
 	}
-	want, _ := fresh.Files()
-	if !maps.EqualFunc(got, want, bytes.Equal) {
-		t.Error("Remove then Add differs from a fresh index")
+	if want := build(t, docs, 0); !maps.EqualFunc(got, want, bytes.Equal) {
+		t.Errorf("Remove then Add differs from a fresh index: %d files, want %d", len(got), len(want))
 	}
 }
 
@@ -192,7 +194,7 @@ func TestDuplicateURL(t *testing.T) {
 	ix := New()
 	ix.Add(Doc{URL: "/a/", Text: "x"})
 	ix.Add(Doc{URL: "/a/", Text: "y"})
-	if _, err := ix.Files(); err == nil {
+	if _, err := ix.Write(func(string, []byte) error { return nil }); err == nil {
 		t.Error("two pages with one URL: no error")
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -19,10 +21,10 @@ var hidden = []atom.Atom{
 	atom.Canvas, atom.Select, atom.Textarea,
 }
 
-// block lists the elements that start a new line on the page. A space goes
+// blockLevel lists the elements that start a new line on the page. A space goes
 // between their texts, so that a heading and the paragraph after it, both
 // Japanese, do not run together into bigrams that no reader sees.
-var block = []atom.Atom{
+var blockLevel = []atom.Atom{
 	atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Br,
 	atom.Caption, atom.Center, atom.Dd, atom.Details, atom.Div, atom.Dl,
 	atom.Dt, atom.Figcaption, atom.Figure, atom.Footer, atom.H1, atom.H2,
@@ -30,6 +32,24 @@ var block = []atom.Atom{
 	atom.Main, atom.Nav, atom.Ol, atom.P, atom.Pre, atom.Section,
 	atom.Summary, atom.Table, atom.Td, atom.Th, atom.Tr, atom.Ul,
 }
+
+// kinds maps the elements of hidden and blockLevel to what PlainText does
+// with them; a lookup in the lists was a tenth of its time.
+var kinds = func() map[atom.Atom]uint8 {
+	m := map[atom.Atom]uint8{}
+	for _, a := range blockLevel {
+		m[a] |= kindBlock
+	}
+	for _, a := range hidden {
+		m[a] |= kindHidden
+	}
+	return m
+}()
+
+const (
+	kindBlock = 1 << iota
+	kindHidden
+)
 
 // PlainText returns the text a reader sees in rendered article HTML, with
 // entities decoded and every run of white space collapsed to one space:
@@ -46,84 +66,101 @@ var block = []atom.Atom{
 // it left empty "()" that misread worse than the TeX.
 // HTML comments, scripts, styles and embedded content are dropped.
 func PlainText(articleHTML []byte) string {
-	z := html.NewTokenizer(bytes.NewReader(articleHTML))
-	var b strings.Builder
+	z := &tokenizer{buf: articleHTML}
+	b := textPool.Get().(*[]byte)
+	defer textPool.Put(b)
+	*b = (*b)[:0]
 	// skip is the element being dropped, with its nesting depth; tex the
 	// inline math element being collected.
 	var skip, tex string
 	depth := 0
-	var texBuf strings.Builder
+	var texBuf, name []byte
 	for {
-		tt := z.Next()
+		tt := z.next()
 		switch tt {
-		case html.ErrorToken:
-			return collapse(b.String())
-		case html.TextToken:
+		case errorToken:
+			return collapse(*b)
+		case textToken:
 			switch {
 			case skip != "":
 			case tex != "":
-				texBuf.Write(z.Text())
+				texBuf = z.appendText(texBuf)
 			default:
-				b.Write(z.Text())
+				*b = z.appendText(*b)
 			}
-		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			tag := string(name)
-			a := atom.Lookup(name)
+		case startTagToken, endTagToken, selfClosingTagToken:
+			name = z.tagName(name)
 			if skip != "" || tex != "" {
 				cur := skip + tex
-				if tag == cur && tt == html.StartTagToken {
+				if string(name) == cur && tt == startTagToken {
 					depth++
-				} else if tag == cur && tt == html.EndTagToken {
+				} else if string(name) == cur && tt == endTagToken {
 					depth--
 				}
 				if depth == 0 {
 					if tex != "" {
-						b.WriteString(texText(texBuf.String()))
-						texBuf.Reset()
+						*b = append(*b, texText(string(texBuf))...)
+						texBuf = texBuf[:0]
 					}
 					skip, tex = "", ""
 				}
 				continue
 			}
-			if slices.Contains(block, a) {
-				b.WriteByte(' ')
+			a := atom.Lookup(name)
+			kind := kinds[a]
+			if kind&kindBlock != 0 {
+				*b = append(*b, ' ')
 			}
-			if tt != html.StartTagToken {
+			if tt != startTagToken {
 				continue
 			}
-			if slices.Contains(hidden, a) {
-				skip, depth = tag, 1
+			if kind&kindHidden != 0 {
+				skip, depth = string(name), 1
 				continue
 			}
-			if hasAttr && (a == atom.Span || a == atom.Div) {
+			if len(z.attrs) > 0 && (a == atom.Span || a == atom.Div) {
 				switch mathClass(z) {
 				case "display":
-					skip, depth = tag, 1
-					b.WriteByte(' ')
+					skip, depth = string(name), 1
+					*b = append(*b, ' ')
 				case "inline":
-					tex, depth = tag, 1
+					tex, depth = string(name), 1
 				}
 			}
 		}
 	}
 }
 
+// textPool holds PlainText's buffers: the text before it is collapsed.
+var textPool = sync.Pool{New: func() any { return new([]byte) }}
+
 // mathClass returns "inline" or "display" for the math elements of
 // gen/markup/mathx, else "".
-func mathClass(z *html.Tokenizer) string {
+func mathClass(z *tokenizer) string {
+	v, ok := z.attr("class")
+	if !ok {
+		return ""
+	}
+	f := strings.Fields(v)
+	if slices.Contains(f, "math") {
+		for _, c := range []string{"display", "inline"} {
+			if slices.Contains(f, c) {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+// tagAttrSlow returns the value of the first attribute named key of the
+// one tag in raw, decoded by x/net.
+func tagAttrSlow(raw []byte, key string) string {
+	z := html.NewTokenizer(bytes.NewReader(raw))
+	z.Next()
 	for {
 		k, v, more := z.TagAttr()
-		if string(k) == "class" {
-			f := strings.Fields(string(v))
-			if slices.Contains(f, "math") {
-				for _, c := range []string{"display", "inline"} {
-					if slices.Contains(f, c) {
-						return c
-					}
-				}
-			}
-			return ""
+		if string(k) == key {
+			return string(v)
 		}
 		if !more {
 			return ""
@@ -140,21 +177,61 @@ func texText(s string) string {
 }
 
 // collapse turns every run of white space into one space and trims the
-// ends.
-func collapse(s string) string {
+// ends; bytes that are not UTF-8 become U+FFFD. Text between white space is
+// copied in one piece, and the kana and kanji that are most of it are told
+// from white space by their lead byte.
+func collapse(s []byte) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
+	run := 0 // start of the text not yet copied
+	flush := func(i int) {
+		if run < i {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.Write(s[run:i])
+		}
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || '\t' <= c && c <= '\r':
+			flush(i)
+			space = true
+			i++
+			run = i
+			continue
+		case c < utf8.RuneSelf:
+			i++
+			continue
+		case 0xE3 <= c && c <= 0xEC && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			// U+3000 to U+CFFF, of which only U+3000 is white space.
+			if c != 0xE3 || s[i+1] != 0x80 || s[i+2] != 0x80 {
+				i += 3
+				continue
+			}
+		}
+		r, n := utf8.DecodeRune(s[i:])
+		switch {
+		case (r <= 0xA0 || 0x1680 <= r && r <= 0x3000) && unicode.IsSpace(r):
+			flush(i)
+			space = true
+		case r == utf8.RuneError && n == 1:
+			flush(i)
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteString("\uFFFD")
+		default:
+			i += n
 			continue
 		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
+		i += n
+		run = i
 	}
+	flush(len(s))
 	return b.String()
 }

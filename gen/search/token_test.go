@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestNormalize(t *testing.T) {
@@ -19,6 +20,10 @@ func TestNormalize(t *testing.T) {
 		{"mark after a kana without voiced form", "ｱﾞ", "ア゛"},
 		{"mark at the start", "ﾟa", "゜a"},
 		{"full-width kana unchanged", "ガウス", "ガウス"},
+		{"mapped among others", "変分（ELBO）と　ｶﾞｳｽ，ｘ", "変分(ELBO)と ガウス,x"},
+		{"mark after a mapped kana", "aｶﾞ", "aガ"},
+		{"mapped at the end", "下限１", "下限1"},
+		{"other runes with the same lead bytes", "\uFFFD（\uFEFFａ\u3001\u3000", "\uFFFD(\uFEFFa\u3001 "},
 	} {
 		if got := Normalize(tc.in); got != tc.want {
 			t.Errorf("%s: Normalize(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
@@ -118,4 +123,52 @@ func TestShardOf(t *testing.T) {
 			t.Errorf("ShardOf(%q) = %d, want %d", tc.tok, got, tc.want)
 		}
 	}
+}
+
+// TestIsCJKTable checks the cached table against the definition, rune by
+// rune.
+func TestIsCJKTable(t *testing.T) {
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		if isCJK(r) != isCJKSlow(r) {
+			t.Fatalf("isCJK(%U) = %v, want %v", r, isCJK(r), isCJKSlow(r))
+		}
+	}
+}
+
+// normalizeRef is Normalize as first written, rune by rune.
+func normalizeRef(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			r -= 0xFEE0
+		case r == 0x3000:
+			r = ' '
+		case r == 0xFF9E || r == 0xFF9F:
+			n := len(out)
+			if n > 0 && voiced(out[n-1], r == 0xFF9F) != 0 {
+				out[n-1] = voiced(out[n-1], r == 0xFF9F)
+				continue
+			}
+			r = 0x309B + r - 0xFF9E
+		case r >= 0xFF61 && r <= 0xFF9D:
+			r = halfKana[r-0xFF61]
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"ＥＬＢＯ", "ｶﾞｳｽ　変分（下限）", "\uFFFD\uFEFFﾟa", "ﾊﾟﾗﾒｰﾀ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return // PlainText's text is UTF-8; Normalize keeps bad bytes as they are
+		}
+		if got, want := Normalize(s), normalizeRef(s); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

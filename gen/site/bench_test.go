@@ -57,21 +57,28 @@ func benchBuild(b *testing.B, content string, pages int) {
 			b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
 		}
 	}
-	b.Run("rebuild", func(b *testing.B) {
-		cfg := repoCfg(content, filepath.Join(tmp, "public"))
-		for range 2 {
-			if _, err := Build(cfg); err != nil {
-				b.Fatal(err)
+	rebuild := func(search bool) func(b *testing.B) {
+		return func(b *testing.B) {
+			cfg := repoCfg(content, filepath.Join(tmp, fmt.Sprintf("public-%v", search)))
+			cfg.Search = search
+			for range 2 {
+				if _, err := Build(cfg); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := Build(cfg); err != nil {
-				b.Fatal(err)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Build(cfg); err != nil {
+					b.Fatal(err)
+				}
 			}
+			report(b)
 		}
-		report(b)
-	})
+	}
+	// "rebuild-no-search" is the generator core alone (gen build
+	// --no-search): the full-text index came later and has its own cost.
+	b.Run("rebuild-no-search", rebuild(false))
+	b.Run("rebuild", rebuild(true))
 	b.Run("cold", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0

@@ -80,7 +80,10 @@ func run(cfg config.Build, write bool) (Result, *builder, error) {
 	if err != nil {
 		return res, nil, err
 	}
-	b := &builder{cfg: cfg, c: c, layouts: layouts, conv: markup.New(cfg.Markup), loadProbs: loadProbs, search: search.New()}
+	b := &builder{cfg: cfg, c: c, layouts: layouts, conv: markup.New(cfg.Markup), loadProbs: loadProbs}
+	if cfg.Search {
+		b.search = search.New()
+	}
 	if cfg.Minify {
 		b.min = newMinifier()
 	}
@@ -142,41 +145,40 @@ func (b *builder) writeRest() error {
 	for k := range b.outputs {
 		keep[k] = true
 	}
-	index, err := b.writeSearch()
-	if err != nil {
-		return err
-	}
-	for k := range index {
-		keep[k] = true
+	if b.search != nil {
+		index, err := b.writeSearch()
+		if err != nil {
+			return err
+		}
+		for _, k := range index {
+			keep[k] = true
+		}
 	}
 	return b.tree.prune(keep)
 }
 
-// writeSearch writes the search index as it is (never minified: its text
-// files are fetched by byte range of content) and returns what it wrote.
-func (b *builder) writeSearch() (map[string][]byte, error) {
-	files, err := b.search.Files()
+// writeSearch writes the search index's shards and docs.json as they are
+// (never minified; each page's text files were written as it rendered) and
+// returns the names of all the index's files.
+func (b *builder) writeSearch() ([]string, error) {
+	names, err := b.search.Write(b.tree.writeFile)
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
-	for rel, data := range files {
-		if b.tree.inPlace && bytes.Equal(b.searchFiles[rel], data) {
-			continue // the served copy has these bytes: no need to read it back
-		}
-		if err := b.tree.writeFile(rel, data); err != nil {
-			return nil, err
-		}
-	}
 	if b.tree.inPlace {
 		// A page-only rebuild may leave fewer text pieces for a page.
-		for rel := range b.searchFiles {
-			if _, ok := files[rel]; !ok {
+		keep := make(map[string]bool, len(names))
+		for _, rel := range names {
+			keep[rel] = true
+		}
+		for _, rel := range b.searchNames {
+			if !keep[rel] {
 				os.Remove(filepath.Join(b.tree.dir, filepath.FromSlash(rel)))
 			}
 		}
 	}
-	b.searchFiles = files
-	return files, nil
+	b.searchNames = names
+	return names, nil
 }
 
 type builder struct {
@@ -190,7 +192,7 @@ type builder struct {
 	pageProbs     map[*Page]Problems // each page's findings, kept for rebuilds
 	loadProbs     Problems           // findings of the content walk
 	search        *search.Index      // full-text index of every page
-	searchFiles   map[string][]byte  // what the index wrote last
+	searchNames   []string           // the index's files, as last written
 	files         []*File            // everything copied, after planFiles
 	missingAssets []string           // mounts whose folder does not exist
 	anyMath       atomic.Bool
@@ -409,16 +411,11 @@ func (w *worker) render(p *Page) Problems {
 			Msg: fmt.Sprintf("unknown layout %q; using %q (have: %s)", lay, layout.Fallback, strings.Join(b.layouts.Names(), ", "))})
 		lay = layout.Fallback
 	}
-	title := p.Title
-	if title == "" {
-		title = site.Title
+	if b.search != nil {
+		if err := w.index(p, site.Title); err != nil {
+			return append(probs, Problem{File: p.File, Severity: diag.Error, Msg: err.Error()})
+		}
 	}
-	doc := search.Doc{URL: p.URL, Title: title, Text: search.PlainText(w.md.Bytes())}
-	if p.Course != nil {
-		doc.Course = p.Course.Title()
-	}
-	b.search.Remove(p.URL) // a rebuild indexes the page again
-	b.search.Add(doc)
 	data := &PageData{
 		Site:     site,
 		Page:     p,
@@ -454,6 +451,30 @@ func (w *worker) render(p *Page) Problems {
 		b.mu.Unlock()
 	}
 	return probs
+}
+
+// index adds the page just converted (its article HTML is in w.md) to the
+// search index and writes its text pieces right away, so they are not kept.
+func (w *worker) index(p *Page, siteTitle string) error {
+	b := w.b
+	title := p.Title
+	if title == "" {
+		title = siteTitle
+	}
+	doc := search.Doc{URL: p.URL, Title: title, Text: search.PlainText(w.md.Bytes())}
+	if p.Course != nil {
+		doc.Course = p.Course.Title()
+	}
+	b.search.Remove(p.URL) // a rebuild indexes the page again
+	texts := b.search.Add(doc)
+	if b.tree != nil {
+		for _, f := range texts {
+			if err := b.tree.writeFile(f.Name, f.Data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func firstInvalidUTF8(b []byte) int {

@@ -55,13 +55,17 @@ func (s *Session) Rebuild(changed []string) (Result, error) {
 	// The pages are in place: the reader can reload now. The search index
 	// (256 shards, ~20 ms on the corpus) follows in the background; the
 	// next Build or Rebuild waits for it.
-	done := make(chan struct{})
-	s.indexing = done
-	go func() {
-		defer close(done)
-		b.writeSearch() // a failure leaves the previous index, still valid
+	if b.search == nil {
 		b.tree = nil
-	}()
+	} else {
+		done := make(chan struct{})
+		s.indexing = done
+		go func() {
+			defer close(done)
+			b.writeSearch() // a failure leaves the previous index, still valid
+			b.tree = nil
+		}()
+	}
 	res := Result{Problems: append(append(Problems{}, b.loadProbs...), b.probs...)}
 	for _, p := range b.c.Pages {
 		res.Problems = append(res.Problems, b.pageProbs[p]...)

@@ -128,6 +128,7 @@
     if (!cache.has(url)) {
       const p = fetch(url, name === 'docs.json' ? { cache: 'no-cache' } : {}).then((r) => {
         if (!r.ok) throw new Error(name + ': HTTP ' + r.status);
+        if (kind === 'shard') return r.arrayBuffer().then(parseShard);
         return kind === 'text' ? r.text() : r.json();
       });
       p.catch(() => cache.delete(url));
@@ -138,31 +139,59 @@
   const loadMeta = async () => {
     if (meta) return meta;
     const m = await get('docs.json', 'json');
-    if (m.version !== 1) throw new Error('docs.json: version ' + m.version);
+    if (m.version !== 2) throw new Error('docs.json: version ' + m.version);
     let total = 0;
     m.info = m.docs.map((d) => {
       total += d[3];
-      return { url: String(d[0]), title: String(d[1]), course: String(d[2]), n: d[3], titleRuns: runs(String(d[1])) };
+      return { url: String(d[0]), title: String(d[1]), course: String(d[2]), n: d[3], key: String(d[4]), titleRuns: runs(String(d[1])) };
     });
     m.avg = total / Math.max(1, m.info.length);
     meta = m;
     return m;
   };
+  // A shard (shard.go): per token, its length and UTF-8 bytes, then its
+  // list's length and the list, all lengths and numbers as uvarints.
+  const uvarint = (b, at) => {
+    let x = 0;
+    let mul = 1;
+    for (;;) {
+      if (at.i >= b.length) { at.i = b.length + 1; return 0; }
+      const c = b[at.i++];
+      x += (c & 0x7f) * mul;
+      if (c < 0x80) return x;
+      mul *= 128;
+    }
+  };
+  const dec = new TextDecoder();
+  const parseShard = (buf) => {
+    const b = new Uint8Array(buf);
+    const m = new Map();
+    const at = { i: 0 };
+    while (at.i < b.length) {
+      const n = uvarint(b, at);
+      const tok = dec.decode(b.subarray(at.i, at.i + n));
+      at.i += n;
+      const l = uvarint(b, at);
+      if (at.i + l > b.length) throw new Error('shard truncated');
+      m.set(tok, b.subarray(at.i, at.i + l));
+      at.i += l;
+    }
+    return m;
+  };
   const postings = (list, uni) => {
     const m = new Map();
+    const at = { i: 0 };
     let doc = 0;
-    for (let i = 0; i + 1 < list.length;) {
-      doc += list[i];
-      const n = list[i + 1];
-      i += 2;
+    while (at.i < list.length) {
+      doc += uvarint(list, at);
+      const n = uvarint(list, at);
       if (uni) {
-        if (i < list.length) m.set(doc, [n, list[i]]);
-        i++;
+        m.set(doc, [n, uvarint(list, at)]);
         continue;
       }
       const ps = [];
       let p = 0;
-      for (let j = 0; j < n && i < list.length; j++) { p += list[i]; ps.push(p); i++; }
+      for (let j = 0; j < n && at.i < list.length; j++) { p += uvarint(list, at); ps.push(p); }
       m.set(doc, ps);
     }
     return m;
@@ -197,9 +226,8 @@
     if (!ts.length) return [];
     const m = await loadMeta();
     const post = await Promise.all(ts.map((t) => Promise.all(t.toks.map(async (tok) => {
-      const sh = await get('s/' + shardOf(tok, m.shards).toString(16).padStart(2, '0') + '.json', 'json');
-      const list = (t.uni ? sh.u : sh.p)[tok];
-      return postings(Array.isArray(list) ? list : [], t.uni);
+      const sh = await get('s/' + shardOf(tok, m.shards).toString(16).padStart(2, '0') + '.bin', 'shard');
+      return postings(sh.get(tok) || new Uint8Array(0), t.uni);
     }))));
 
     const hits = [];
@@ -255,7 +283,7 @@
     const w = m.overlap;
     const start = Math.max(0, Math.min(snippetPos(h) - Math.trunc(w * 3 / 10), info.n - w));
     const k = Math.trunc(start / m.chunk);
-    const text = Array.from(await get('t/' + h.doc + '-' + k + '.txt', 'text'));
+    const text = Array.from(await get('t/' + info.key + '-' + k + '.txt', 'text'));
     const from = start - k * m.chunk;
     const win = text.slice(from, Math.min(text.length, from + w));
     const low = win.map(lower);
