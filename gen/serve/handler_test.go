@@ -12,22 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kogi-course/kogi/gen/config"
+	"github.com/kogi-course/kogi/gen/internal/testenv"
 )
-
-// testCfg is config.Default with the repo's templates, static files and
-// MathJax, seen from this package's folder (as gen/site's repoCfg).
-func testCfg(content, out string) config.Build {
-	cfg := config.Default
-	cfg.Content = content
-	cfg.Out = out
-	cfg.Templates = "../../templates"
-	cfg.Static = "../../static"
-	cfg.Assets = []config.Mount{config.DefaultAssets[0]}
-	cfg.Assets[0].Src = "../../" + cfg.Assets[0].Src
-	cfg.CacheDir = ""
-	return cfg
-}
 
 // writeFiles writes name → text below dir.
 func writeFiles(t *testing.T, dir string, files map[string]string) {
@@ -65,7 +51,7 @@ func newTestServer(t *testing.T) (*Server, string) {
 	writeFiles(t, content, smallSite)
 	writeFiles(t, tmp, map[string]string{"secret.txt": secret, "outside/secret.txt": secret})
 	out := filepath.Join(tmp, "public")
-	s := New(Config{Addr: "127.0.0.1:0", Build: testCfg(content, out), Log: io.Discard}, FullBuilder{Cfg: testCfg(content, out)})
+	s := New(Config{Addr: "127.0.0.1:0", Build: testenv.Config(content, out), Log: io.Discard}, FullBuilder{Cfg: testenv.Config(content, out)})
 	s.build(nil)
 	if s.cur.Load() == nil {
 		t.Fatalf("first build failed: %s", s.hub.latest())

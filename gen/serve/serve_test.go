@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"github.com/kogi-course/kogi/gen/internal/testenv"
 	"io"
 	"net"
 	"net/http"
@@ -71,7 +72,7 @@ func startLiveSite(t *testing.T, content string, minify bool) *liveSite {
 			t.Fatal(err)
 		}
 	}
-	cfg := testCfg(ls.content, filepath.Join(tmp, "public"))
+	cfg := testenv.Config(ls.content, filepath.Join(tmp, "public"))
 	cfg.Templates, cfg.Static = ls.templates, static
 	cfg.Minify = minify
 	sc := Default
@@ -272,7 +273,7 @@ func TestFirstBuildFails(t *testing.T) {
 	tmp := t.TempDir()
 	content := filepath.Join(tmp, "content")
 	writeFiles(t, content, map[string]string{"index.md": "---\ntitle: [\n---\n"})
-	cfg := testCfg(content, filepath.Join(tmp, "public"))
+	cfg := testenv.Config(content, filepath.Join(tmp, "public"))
 	sc := Default
 	sc.Build, sc.Log = cfg, newTestLog(t)
 	ln, err := Listen("127.0.0.1:0")

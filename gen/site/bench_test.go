@@ -11,17 +11,13 @@ import (
 
 	"github.com/kogi-course/kogi/gen/config"
 	"github.com/kogi-course/kogi/gen/internal/corpustest"
+	"github.com/kogi-course/kogi/gen/internal/testenv"
 )
 
-// repoCfg is config.Default with paths relative to this package's folder.
+// repoCfg is the repository's build settings for a test or benchmark, with
+// the user's minify cache as gen itself uses it.
 func repoCfg(content, out string) config.Build {
-	cfg := config.Default
-	cfg.Content = content
-	cfg.Out = out
-	cfg.Templates = "../../templates"
-	cfg.Static = "../../static"
-	cfg.Assets = []config.Mount{config.DefaultAssets[0]}
-	cfg.Assets[0].Src = "../../" + cfg.Assets[0].Src
+	cfg := testenv.Config(content, out)
 	if dir, err := os.UserCacheDir(); err == nil {
 		cfg.CacheDir = filepath.Join(dir, "kogi")
 	}

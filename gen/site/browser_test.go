@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,25 +14,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-)
 
-// chromium finds the browser or skips; under CI it must be there (.ci/run
-// installs Debian's chromium).
-func chromium(t *testing.T) string {
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("CI is set but chromium is not installed")
-	}
-	t.Skip("skipping: chromium not installed (apt-get install chromium)")
-	return ""
-}
+	"github.com/kogi-course/kogi/gen/internal/testenv"
+)
 
 // TestMathJaxInBrowser builds our content and opens every lecture in
 // headless Chromium with the network limited to 127.0.0.1: MathJax must load
@@ -76,7 +59,6 @@ func browse(t *testing.T, content string) (string, context.Context) {
 	if testing.Short() {
 		t.Skip("skipping: browser test")
 	}
-	browser := chromium(t)
 	if _, err := os.Stat("../../node_modules/mathjax/es5/tex-chtml-full.js"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("MathJax not installed: make test runs npm ci first")
@@ -95,14 +77,7 @@ func browse(t *testing.T, content string) (string, context.Context) {
 	srv := &http.Server{Handler: http.FileServer(http.Dir(out))}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	return "http://" + ln.Addr().String(), actx
+	return "http://" + ln.Addr().String(), testenv.Allocator(t)
 }
 
 // typesetPages builds content, serves it on 127.0.0.1, opens each page and
