@@ -107,7 +107,7 @@ func (s *scratch) token(key uint64, p int32) int32 {
 	}
 	i, ok := s.tab.index(k)
 	if ok {
-		return s.tab.vals[i]
+		return s.tab.slots[i].tok
 	}
 	t := s.newToken(key, p)
 	s.tab.put(i, k, t)
@@ -199,11 +199,11 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 				if k := uint32(prev)<<16 | uint32(c); prev|c < 0x10000 {
 					// s.token, inlined for the common case.
 					j := int((k * 0x9E3779B1) >> s.tab.shift)
-					for mask := len(s.tab.keys) - 1; ; j = (j + 1) & mask {
-						if kj := s.tab.keys[j]; kj == k {
-							t = s.tab.vals[j]
+					for mask := len(s.tab.slots) - 1; ; j = (j + 1) & mask {
+						if sl := s.tab.slots[j]; sl.key == k {
+							t = sl.tok
 							break
-						} else if kj == 0 {
+						} else if sl.key == 0 {
 							t = s.newToken(bigramKey(prev, c), n-1)
 							s.tab.put(j, k, t)
 							break
@@ -347,36 +347,42 @@ func grow(s []int32, n int) []int32 {
 
 // table maps the 32-bit keys of bigrams and characters to tokens by open
 // addressing: a page has some thousands of them, and a Go map was half the
-// cost of indexing one.
+// cost of indexing one. A slot holds both, so that a lookup reads one
+// cache line.
 type table struct {
-	keys  []uint32 // 0: empty
-	vals  []int32
-	all   []uint32 // keys is a prefix of all, sized to the page
-	n     int
-	shift uint
+	slots      []slot // a prefix of all, sized to the page
+	all, spare []slot // kept from page to page; grow swaps them
+	n          int
+	shift      uint
+}
+
+type slot struct {
+	key uint32 // 0: empty
+	tok int32
 }
 
 // reset empties the table for a text of n bytes. The corpus has a
 // distinct bigram or character for every seven bytes of text: the table
-// starts at a bit over twice that, so that it seldom grows, and no larger,
-// so that it stays in the processor's cache.
+// starts at twice that many slots, so that it seldom grows (it doubles
+// when half full), and no larger, so that it stays in the processor's
+// cache.
 func (t *table) reset(n int) {
 	bits := uint(10)
 	for bits < 24 && 1<<bits < n/3 {
 		bits++
 	}
 	if len(t.all) < 1<<bits {
-		t.all, t.vals = make([]uint32, 1<<bits), make([]int32, 1<<bits)
+		t.all = make([]slot, 1<<bits)
 	}
-	clear(t.keys)
-	t.keys, t.shift, t.n = t.all[:1<<bits], 32-bits, 0
+	t.slots, t.shift, t.n = t.all[:1<<bits], 32-bits, 0
+	clear(t.slots)
 }
 
 // index returns the slot of key, or the empty slot where it goes.
 func (t *table) index(key uint32) (int, bool) {
-	mask := len(t.keys) - 1
+	mask := len(t.slots) - 1
 	for i := int((key * 0x9E3779B1) >> t.shift); ; i = (i + 1) & mask {
-		switch t.keys[i] {
+		switch t.slots[i].key {
 		case key:
 			return i, true
 		case 0:
@@ -386,19 +392,22 @@ func (t *table) index(key uint32) (int, bool) {
 }
 
 // put fills the empty slot i, growing the table past half full.
-func (t *table) put(i int, key uint32, v int32) {
-	t.keys[i], t.vals[i] = key, v
-	if t.n++; 2*t.n <= len(t.keys) {
+func (t *table) put(i int, key uint32, tok int32) {
+	t.slots[i] = slot{key, tok}
+	if t.n++; 2*t.n <= len(t.slots) {
 		return
 	}
-	keys, vals := t.keys, t.vals[:len(t.keys)]
-	t.all, t.vals = make([]uint32, 2*len(keys)), make([]int32, 2*len(keys))
-	t.keys, t.shift, t.n = t.all, t.shift-1, 0
-	for j, k := range keys {
-		if k != 0 {
-			i, _ := t.index(k)
-			t.keys[i], t.vals[i] = k, vals[j]
-			t.n++
+	old := t.slots
+	if len(t.spare) < 2*len(old) {
+		t.spare = make([]slot, 2*len(old))
+	}
+	t.all, t.spare = t.spare, t.all
+	t.slots, t.shift = t.all[:2*len(old)], t.shift-1
+	clear(t.slots)
+	for _, sl := range old {
+		if sl.key != 0 {
+			i, _ := t.index(sl.key)
+			t.slots[i] = sl
 		}
 	}
 }

@@ -90,6 +90,12 @@ func TestEncode(t *testing.T) {
 	for _, d := range tiny {
 		texts = append(texts, d.Text)
 	}
+	// Distinct bigrams beyond the table's first size: it grows.
+	var rs []rune
+	for x := uint32(1); len(rs) < 6000; x = x*1103515245 + 12345 {
+		rs = append(rs, 0x4E00+rune(x>>16)%5000)
+	}
+	texts = append(texts, string(rs))
 	if !testing.Short() {
 		_, docs := corpusIndex(t)
 		for _, d := range docs {

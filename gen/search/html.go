@@ -72,381 +72,6 @@ func (z *tokenizer) skipWhiteSpace() {
 	}
 }
 
-func (z *tokenizer) readRawOrRCDATA() {
-	if z.rawTag == "script" {
-		z.readScript()
-		z.textIsRaw = true
-		z.rawTag = ""
-		return
-	}
-loop:
-	for {
-		c := z.readByte()
-		if z.err {
-			break loop
-		}
-		if c != '<' {
-			continue loop
-		}
-		c = z.readByte()
-		if z.err {
-			break loop
-		}
-		if c != '/' {
-			z.end--
-			continue loop
-		}
-		if z.readRawEndTag() || z.err {
-			break loop
-		}
-	}
-	z.dataEnd = z.end
-	z.textIsRaw = z.rawTag != "textarea" && z.rawTag != "title"
-	z.rawTag = ""
-}
-
-func (z *tokenizer) readRawEndTag() bool {
-	for i := 0; i < len(z.rawTag); i++ {
-		c := z.readByte()
-		if z.err {
-			return false
-		}
-		if c != z.rawTag[i] && c != z.rawTag[i]-('a'-'A') {
-			z.end--
-			return false
-		}
-	}
-	c := z.readByte()
-	if z.err {
-		return false
-	}
-	switch c {
-	case ' ', '\n', '\r', '\t', '\f', '/', '>':
-		z.end -= 3 + len(z.rawTag)
-		return true
-	}
-	z.end--
-	return false
-}
-
-// readScript is the script data states of the HTML spec, section 13.2.5.
-func (z *tokenizer) readScript() {
-	defer func() { z.dataEnd = z.end }()
-	var c byte
-
-scriptData:
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	if c == '<' {
-		goto scriptDataLessThanSign
-	}
-	goto scriptData
-
-scriptDataLessThanSign:
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	switch c {
-	case '/':
-		goto scriptDataEndTagOpen
-	case '!':
-		goto scriptDataEscapeStart
-	}
-	z.end--
-	goto scriptData
-
-scriptDataEndTagOpen:
-	if z.readRawEndTag() || z.err {
-		return
-	}
-	goto scriptData
-
-scriptDataEscapeStart:
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	if c == '-' {
-		goto scriptDataEscapeStartDash
-	}
-	z.end--
-	goto scriptData
-
-scriptDataEscapeStartDash:
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	if c == '-' {
-		goto scriptDataEscapedDashDash
-	}
-	z.end--
-	goto scriptData
-
-scriptDataEscaped:
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	switch c {
-	case '-':
-		goto scriptDataEscapedDash
-	case '<':
-		goto scriptDataEscapedLessThanSign
-	}
-	goto scriptDataEscaped
-
-scriptDataEscapedDash:
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	switch c {
-	case '-':
-		goto scriptDataEscapedDashDash
-	case '<':
-		goto scriptDataEscapedLessThanSign
-	}
-	goto scriptDataEscaped
-
-scriptDataEscapedDashDash:
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	switch c {
-	case '-':
-		goto scriptDataEscapedDashDash
-	case '<':
-		goto scriptDataEscapedLessThanSign
-	case '>':
-		goto scriptData
-	}
-	goto scriptDataEscaped
-
-scriptDataEscapedLessThanSign:
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	if c == '/' {
-		goto scriptDataEscapedEndTagOpen
-	}
-	if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
-		goto scriptDataDoubleEscapeStart
-	}
-	z.end--
-	goto scriptData
-
-scriptDataEscapedEndTagOpen:
-	if z.readRawEndTag() || z.err {
-		return
-	}
-	goto scriptDataEscaped
-
-scriptDataDoubleEscapeStart:
-	z.end--
-	for i := 0; i < len("script"); i++ {
-		c = z.readByte()
-		if z.err {
-			return
-		}
-		if c != "script"[i] && c != "SCRIPT"[i] {
-			z.end--
-			goto scriptDataEscaped
-		}
-	}
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	switch c {
-	case ' ', '\n', '\r', '\t', '\f', '/', '>':
-		goto scriptDataDoubleEscaped
-	}
-	z.end--
-	goto scriptDataEscaped
-
-scriptDataDoubleEscaped:
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	switch c {
-	case '-':
-		goto scriptDataDoubleEscapedDash
-	case '<':
-		goto scriptDataDoubleEscapedLessThanSign
-	}
-	goto scriptDataDoubleEscaped
-
-scriptDataDoubleEscapedDash:
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	switch c {
-	case '-':
-		goto scriptDataDoubleEscapedDashDash
-	case '<':
-		goto scriptDataDoubleEscapedLessThanSign
-	}
-	goto scriptDataDoubleEscaped
-
-scriptDataDoubleEscapedDashDash:
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	switch c {
-	case '-':
-		goto scriptDataDoubleEscapedDashDash
-	case '<':
-		goto scriptDataDoubleEscapedLessThanSign
-	case '>':
-		goto scriptData
-	}
-	goto scriptDataDoubleEscaped
-
-scriptDataDoubleEscapedLessThanSign:
-	c = z.readByte()
-	if z.err {
-		return
-	}
-	if c == '/' {
-		goto scriptDataDoubleEscapeEnd
-	}
-	z.end--
-	goto scriptDataDoubleEscaped
-
-scriptDataDoubleEscapeEnd:
-	if z.readRawEndTag() {
-		z.end += len("</script>")
-		goto scriptDataEscaped
-	}
-	if z.err {
-		return
-	}
-	goto scriptDataDoubleEscaped
-}
-
-// readComment is x/net's, which reads byte by byte with a count of the
-// dashes before each; comments can be long, so this one goes from '>' to
-// '>' and looks at what precedes each: the comment ends at the first that
-// follows only dashes, or "--", or "--!". (After "--!" x/net consumes the
-// next byte unexamined; that byte is then not a dash or '>', which the
-// look back sees as well.)
-func (z *tokenizer) readComment() {
-	z.dataStart = z.end
-	defer func() {
-		if z.dataEnd < z.dataStart {
-			z.dataEnd = z.dataStart
-		}
-	}()
-	for {
-		i := bytes.IndexByte(z.buf[z.end:], '>')
-		if i < 0 {
-			z.end = len(z.buf)
-			z.err = true
-			z.dataEnd = z.abruptCommentDataEnd()
-			return
-		}
-		z.end += i + 1
-		d := z.buf[z.dataStart : z.end-1]
-		switch {
-		case len(bytes.TrimLeft(d, "-")) == 0, bytes.HasSuffix(d, []byte("--")):
-			z.dataEnd = z.end - len("-->")
-			return
-		case bytes.HasSuffix(d, []byte("--!")):
-			z.dataEnd = z.end - len("--!>")
-			return
-		}
-	}
-}
-
-func (z *tokenizer) abruptCommentDataEnd() int {
-	raw := z.buf[z.start:z.end]
-	const prefixLen = len("<!--")
-	if len(raw) >= prefixLen {
-		raw = raw[prefixLen:]
-		switch {
-		case bytes.HasSuffix(raw, []byte("--!")):
-			return z.end - 3
-		case bytes.HasSuffix(raw, []byte("--")):
-			return z.end - 2
-		case bytes.HasSuffix(raw, []byte("-")):
-			return z.end - 1
-		}
-	}
-	return z.end
-}
-
-func (z *tokenizer) readUntilCloseAngle() {
-	z.dataStart = z.end
-	if i := bytes.IndexByte(z.buf[z.end:], '>'); i >= 0 {
-		z.end += i + 1
-		z.dataEnd = z.end - len(">")
-		return
-	}
-	z.end = len(z.buf)
-	z.err = true
-	z.dataEnd = z.end
-}
-
-func (z *tokenizer) readMarkupDeclaration() tokenType {
-	z.dataStart = z.end
-	var c [2]byte
-	for i := 0; i < 2; i++ {
-		c[i] = z.readByte()
-		if z.err {
-			z.dataEnd = z.end
-			if i == 1 && c[0] == '>' {
-				z.dataEnd--
-			}
-			return commentToken
-		}
-	}
-	if c[0] == '-' && c[1] == '-' {
-		z.readComment()
-		return commentToken
-	}
-	z.end -= 2
-	if z.readDoctype() {
-		return doctypeToken
-	}
-	// CDATA sections are allowed only in foreign content, which x/net's
-	// Tokenizer does not track unless told (AllowCDATA): they are comments.
-	z.readUntilCloseAngle()
-	return commentToken
-}
-
-func (z *tokenizer) readDoctype() bool {
-	const s = "DOCTYPE"
-	for i := 0; i < len(s); i++ {
-		c := z.readByte()
-		if z.err {
-			// x/net: io.EOF is not an error here, whatever else is.
-			z.end = z.dataStart
-			z.err = false
-			return false
-		}
-		if c != s[i] && c != s[i]+('a'-'A') {
-			z.end = z.dataStart
-			return false
-		}
-	}
-	if z.skipWhiteSpace(); z.err {
-		z.dataStart = z.end
-		z.dataEnd = z.end
-		return true
-	}
-	z.readUntilCloseAngle()
-	return true
-}
-
 func (z *tokenizer) startTagIn(ss ...string) bool {
 	name := z.buf[z.dataStart:z.dataEnd]
 	for _, s := range ss {
@@ -758,22 +383,36 @@ func (z *tokenizer) tagName(buf []byte) []byte {
 }
 
 // attr returns the value of the tag's first attribute named key, which is
-// lower case, and whether there is one. A value with an entity is decoded
-// by x/net itself: attribute values decode a few entities differently from
-// text, and a class attribute has none in practice.
-func (z *tokenizer) attr(key string) (string, bool) {
+// lower case, and whether there is one. The value is the HTML as written:
+// raw reports whether it has an entity to decode (then attrSlow decodes it
+// as x/net does; attribute values decode a few entities differently from
+// text, and a class attribute has none in practice).
+func (z *tokenizer) attr(key string) (v []byte, raw, ok bool) {
 	for _, a := range z.attrs {
 		k := z.buf[a[0]:a[1]]
 		if len(k) != len(key) || !equalFoldASCII(k, key) {
 			continue
 		}
 		v := z.buf[a[2]:a[3]]
-		if bytes.IndexByte(v, '&') < 0 {
-			return string(v), true
-		}
-		return tagAttrSlow(z.buf[z.start:z.end], key), true
+		return v, bytes.IndexByte(v, '&') >= 0, true
 	}
-	return "", false
+	return nil, false, false
+}
+
+// attrSlow returns the value of the tag's first attribute named key,
+// decoded by x/net.
+func (z *tokenizer) attrSlow(key string) string {
+	t := html.NewTokenizer(bytes.NewReader(z.buf[z.start:z.end]))
+	t.Next()
+	for {
+		k, v, more := t.TagAttr()
+		if string(k) == key {
+			return string(v)
+		}
+		if !more {
+			return ""
+		}
+	}
 }
 
 func lowerASCII(c byte) byte {

@@ -103,3 +103,38 @@ func TestSpill(t *testing.T) {
 		}
 	}
 }
+
+// TestCompact rebuilds pages one by one, as a dev server does, until the
+// spill file is mostly pages that were replaced, and checks that it is
+// rewritten and the index still right.
+func TestCompact(t *testing.T) {
+	_, docs := corpusIndex(t)
+	docs = docs[:20]
+	want := build(t, docs, 1<<40)
+	s := newSite()
+	s.ix.store.limit = 100_000
+	for _, d := range docs {
+		s.add(d)
+	}
+	compacted := false
+	for i := range 2 * len(docs) {
+		d := docs[i%len(docs)]
+		s.ix.Remove(d.URL)
+		s.add(d)
+		got, err := s.write()
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := &s.ix.store
+		if st.dead > st.size/2 || len(st.batches) > maxBatches {
+			t.Fatalf("after %d rebuilds: %d of %d bytes dead, %d batches", i+1, st.dead, st.size, len(st.batches))
+		}
+		compacted = compacted || len(st.batches) == 1 && st.dead == 0
+		if i%len(docs) == len(docs)-1 && !maps.EqualFunc(got, want, bytes.Equal) {
+			t.Fatalf("after %d rebuilds the index differs from a fresh one", i+1)
+		}
+	}
+	if !compacted {
+		t.Error("the spill file was never rewritten")
+	}
+}

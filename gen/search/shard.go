@@ -40,12 +40,11 @@ func (s *store) writeShards(blocks []*block, emit func(string, []byte) error) ([
 		errs []error
 		wg   sync.WaitGroup
 	)
-	s.settle()
-	if s.err != nil {
-		return sums, s.err
-	}
 	for i, b := range blocks {
 		b.id = int32(i)
+	}
+	if s.err = s.settle(blocks); s.err != nil {
+		return sums, s.err
 	}
 	for range min(runtime.GOMAXPROCS(0), groups) {
 		wg.Go(func() {

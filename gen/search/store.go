@@ -10,9 +10,9 @@ import (
 )
 
 // spillAt is how many bytes of blocks the index keeps in memory before it
-// moves them to its spill file. A block is about 30 KB a page, so a site of
-// more than about 70 pages spills: a 2,000-page site has some 60 MB of
-// them, which in memory would triple (GOGC=200) into the build's peak.
+// moves them to its spill file. A block is about 27 KB a page, so a site of
+// more than about 75 pages spills: the generated 2,000-page site has 54 MB
+// of them, which in memory would triple (GOGC=200) into the build's peak.
 const spillAt = 2 << 20
 
 // store holds the blocks of an Index: the newest in memory, back to back
@@ -25,6 +25,8 @@ type store struct {
 	arena   []byte
 	pending []*block
 	f       *os.File
+	name    string // of f, where it could not be unlinked at once
+	cleanup runtime.Cleanup
 	size    int64 // bytes in f
 	batches []batch
 	dead    int64 // bytes in f of removed pages
@@ -75,24 +77,11 @@ func (s *store) remove(b *block) {
 // they stay in memory.
 func (s *store) spill() error {
 	if s.f == nil {
-		f, err := os.CreateTemp("", "kogi-search-*")
+		f, name, err := tempFile()
 		if err != nil {
-			return fmt.Errorf("search: spill file: %w", err)
+			return err
 		}
-		// Unlinked at once where the system allows, so that nothing is left
-		// behind even if the process is killed; elsewhere (Windows) removed
-		// when the Index is collected.
-		name := f.Name()
-		if os.Remove(name) == nil {
-			name = ""
-		}
-		s.f = f
-		runtime.AddCleanup(s, func(f *os.File) {
-			f.Close()
-			if name != "" {
-				os.Remove(name)
-			}
-		}, f)
+		s.setFile(f, name)
 	}
 	w := bufio.NewWriterSize(io.NewOffsetWriter(s.f, s.size), 256<<10)
 	bt := batch{blocks: slices.Clone(s.pending)}
@@ -118,19 +107,65 @@ func (s *store) spill() error {
 	return nil
 }
 
-// settle is called before Write. Once the index has spilled, what is
-// still in memory is spilled too and the arena let go: Write needs its
-// memory for merging, and a build does not add pages after it.
-func (s *store) settle() {
+// settle is called before Write, with every live block numbered in b.id.
+// Once the index has spilled, what is still in memory is spilled too and
+// the arena let go: Write needs its memory for merging, and a build does
+// not add pages after it. A dev server's rebuilds each leave a batch of
+// one page and the page it replaced: when those come to dominate the file,
+// it is written again with the live blocks only.
+func (s *store) settle(live []*block) error {
 	if len(s.batches) == 0 || s.err != nil {
-		return
+		return s.err
 	}
 	if len(s.pending) > 0 {
-		s.err = s.spill()
+		if err := s.spill(); err != nil {
+			return err
+		}
 	}
-	if s.err == nil {
-		s.arena = nil
+	s.arena = nil
+	if len(s.batches) > maxBatches || s.dead > s.size/2 {
+		return s.compact(live)
 	}
+	return nil
+}
+
+// maxBatches bounds the reads of a Write: one per batch and group.
+const maxBatches = 256
+
+// compact writes the live blocks to a new spill file as one batch.
+func (s *store) compact(live []*block) error {
+	f, name, err := tempFile()
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 256<<10)
+	var bt batch
+	parts := make([][]byte, len(live))
+	var buf []byte
+	off := int64(0)
+	for g := range groups {
+		if buf, err = s.parts(g, parts, buf); err != nil {
+			f.Close()
+			return err
+		}
+		bt.seg[g] = off
+		for _, p := range parts {
+			w.Write(p)
+			off += int64(len(p))
+		}
+	}
+	bt.seg[groups] = off
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("search: spill file: %w", err)
+	}
+	bt.blocks = slices.Clone(live)
+	for _, b := range live {
+		b.spilled = 1
+	}
+	s.setFile(f, name)
+	s.batches, s.size, s.dead = []batch{bt}, off, 0
+	return nil
 }
 
 // parts points parts[b.id] at block b's records of group g, for every
@@ -163,4 +198,43 @@ func (s *store) parts(g int, parts [][]byte, buf []byte) ([]byte, error) {
 		parts[b.id] = s.arena[b.off+int(b.grp[g]) : b.off+int(b.grp[g+1])]
 	}
 	return buf, nil
+}
+
+// tempFile creates a spill file. It is unlinked at once where the system
+// allows, so that nothing is left behind even if the process is killed;
+// elsewhere (Windows) name is returned, to be removed when the file is let
+// go.
+func tempFile() (*os.File, string, error) {
+	f, err := os.CreateTemp("", "kogi-search-*")
+	if err != nil {
+		return nil, "", fmt.Errorf("search: spill file: %w", err)
+	}
+	name := f.Name()
+	if os.Remove(name) == nil {
+		name = ""
+	}
+	return f, name, nil
+}
+
+// setFile makes f the spill file, closed (and removed, if name is not
+// "") when the store is collected or the file replaced.
+func (s *store) setFile(f *os.File, name string) {
+	if s.f != nil {
+		s.cleanup.Stop()
+		spillFile{s.f, s.name}.close()
+	}
+	s.f, s.name = f, name
+	s.cleanup = runtime.AddCleanup(s, spillFile.close, spillFile{f, name})
+}
+
+type spillFile struct {
+	f    *os.File
+	name string
+}
+
+func (sf spillFile) close() {
+	sf.f.Close()
+	if sf.name != "" {
+		os.Remove(sf.name)
+	}
 }
