@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,6 +18,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/kogi-course/kogi/gen/internal/testenv"
 )
 
 // The browser tests run static/assets/search.js in headless Chromium over
@@ -27,26 +28,6 @@ import (
 // keyboard, Esc, Enter, untrusted text, a 360 px screen.
 
 const testBase = "/sub"
-
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("skipping: browser test")
-	}
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("CI is set but chromium is not installed")
-	}
-	t.Skip("skipping: chromium not installed (apt-get install chromium)")
-	return ""
-}
 
 // testPage is the page the form sits on: the partial the layouts include,
 // rendered with the base path, plus the script and its CSS.
@@ -119,15 +100,9 @@ func serveSite(t *testing.T, files map[string][]byte, docs []Doc) string {
 // or refused requests.
 func tab(t *testing.T) (context.Context, func() string) {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath(t)), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelT := chromedp.NewContext(actx)
+	ctx, cancelT := chromedp.NewContext(testenv.Allocator(t))
 	ctx, cancelD := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelD(); cancelT(); cancelA() })
+	t.Cleanup(func() { cancelD(); cancelT() })
 	var mu sync.Mutex
 	var problems []string
 	chromedp.Listen(ctx, func(ev any) {
@@ -230,7 +205,7 @@ func compare(t *testing.T, ctx context.Context, site string, s *Searcher, querie
 }
 
 func TestBrowserMatchesGo(t *testing.T) {
-	chromiumPath(t)
+	testenv.Chromium(t)
 	docs := append(slices.Clone(tiny), Doc{URL: "/x/", Title: `<img src=x onerror="window.pwned=1">`, Course: "<b>c</b>",
 		Text: `危険な <script>window.pwned=1</script> テキスト &amp; <b>ELBO</b>`})
 	s, files := searcher(t, docs)
@@ -254,7 +229,7 @@ func TestBrowserMatchesGo(t *testing.T) {
 }
 
 func TestBrowserKeyboard(t *testing.T) {
-	chromiumPath(t)
+	testenv.Chromium(t)
 	_, files := searcher(t, tiny)
 	site := serveSite(t, files, tiny)
 	ctx, problems := tab(t)
@@ -357,7 +332,7 @@ func TestBrowserKeyboard(t *testing.T) {
 // corpus index and checks the page shows what the Go twin, which
 // TestCorpusQueries measures, finds.
 func TestBrowserCorpus(t *testing.T) {
-	chromiumPath(t)
+	testenv.Chromium(t)
 	ix, docs := corpusIndex(t)
 	files, err := ix.write()
 	if err != nil {
