@@ -3,7 +3,7 @@ GO ?= go
 NPM ?= npm
 MATHJAX := node_modules/mathjax/es5/tex-chtml-full.js
 
-.PHONY: all site test bench check vet fmt clean serve
+.PHONY: all site wasm test bench check vet fmt clean serve
 
 all: site
 
@@ -13,7 +13,23 @@ $(MATHJAX): package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-site: $(MATHJAX)
+# The demos' WebAssembly: one Go forward pass (wasmdemo/vae) compiled for
+# the browser, and the Go release's loader beside it (not committed: it must
+# match the Go that built the wasm).
+WASM := build/wasm/vae.wasm
+WASM_EXEC := build/wasm/wasm_exec.js
+WASM_SRC := $(shell find wasmdemo -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
+
+$(WASM): $(WASM_SRC)
+	@mkdir -p $(dir $@)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasmdemo/cmd/vaewasm
+
+$(WASM_EXEC): $(WASM)
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $@
+
+wasm: $(WASM) $(WASM_EXEC)
+
+site: $(MATHJAX) wasm
 	$(GO) run ./gen build --strict
 
 check:
@@ -21,14 +37,14 @@ check:
 
 # Dev server on http://127.0.0.1:1313/: rebuilds on every save and reloads
 # open tabs. Extra flags: make serve SERVEFLAGS='--addr 127.0.0.1:8080'.
-serve: $(MATHJAX)
+serve: $(MATHJAX) wasm
 	$(GO) run ./gen serve $(SERVEFLAGS)
 
 vet:
 	$(GO) vet ./...
-	@test -z "$$(gofmt -l gen)" || { gofmt -l gen; echo "gofmt needed"; exit 1; }
+	@test -z "$$(gofmt -l gen wasmdemo gpuruntime)" || { gofmt -l gen wasmdemo gpuruntime; echo "gofmt needed"; exit 1; }
 
-test: $(MATHJAX) vet
+test: $(MATHJAX) wasm vet
 	$(GO) test ./...
 
 # Benchmarks print pages/s, ns/page and peak RSS; each site size runs in its
@@ -44,4 +60,4 @@ bench: $(MATHJAX)
 	$(GO) test ./gen/markup/... -run '^$$' -bench . -benchmem
 
 clean:
-	rm -rf public bin
+	rm -rf public bin build

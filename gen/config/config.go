@@ -95,8 +95,14 @@ func (b *Build) NumWorkers() int {
 // DefaultAssets is the MathJax build that `make` installs from npm: the one
 // combined script with every TeX extension (so no component is fetched on
 // demand) and its web fonts, served from the site itself.
+//
+// The second is the demos' WebAssembly build, which `make` writes to
+// build/wasm (vae.wasm and the Go release's wasm_exec.js).
 var DefaultAssets = []Mount{{
 	Src:     "node_modules/mathjax/es5",
 	Dest:    "assets/mathjax",
 	Include: []string{"tex-chtml-full.js", "output/chtml/fonts/woff-v2/*"},
+}, {
+	Src:  "build/wasm",
+	Dest: "assets/wasm",
 }}

@@ -8,6 +8,7 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"github.com/kogi-course/kogi/gen/markup/diag"
+	"github.com/kogi-course/kogi/gen/markup/kast"
 	"golang.org/x/net/html"
 )
 
@@ -32,6 +33,8 @@ func collect(doc ast.Node, src []byte, res *Result) {
 			})
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			res.HasCode = true
+		case *kast.Demo:
+			res.Demos = append(res.Demos, Demo{Name: n.Name, Params: n.Params, Offset: n.Offset})
 		case *ast.Link:
 			res.Refs = append(res.Refs, Ref{URL: string(n.Destination), Offset: bracket(src, Offset(n), false)})
 		case *ast.Image:

@@ -19,6 +19,7 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"github.com/kogi-course/kogi/gen/config"
+	"github.com/kogi-course/kogi/gen/markup/demoblock"
 	"github.com/kogi-course/kogi/gen/markup/diag"
 	"github.com/kogi-course/kogi/gen/markup/fnlabel"
 	"github.com/kogi-course/kogi/gen/markup/headingid"
@@ -60,11 +61,36 @@ type Result struct {
 	Diags    []diag.Diagnostic
 	HasMath  bool
 	HasCode  bool
+	Demos    []Demo
+}
+
+// Demo is a ```demo block of the page.
+type Demo struct {
+	Name   string
+	Params map[string]string
+	Offset int // of the block's info string, for file:line messages
+}
+
+// Option changes how New wires the converter.
+type Option func(*options)
+
+type options struct{ demo demoblock.RenderFunc }
+
+// WithDemoRenderer renders ```demo blocks with fn; without it they become
+// placeholder figures.
+func WithDemoRenderer(fn demoblock.RenderFunc) Option {
+	return func(o *options) { o.demo = fn }
 }
 
 // New wires goldmark with the extensions cfg switches on.
-func New(cfg config.Markup) *Converter {
+func New(cfg config.Markup, opts ...Option) *Converter {
+	var o options
+	for _, fn := range opts {
+		fn(&o)
+	}
 	exts := []goldmark.Extender{
+		// Before highlighting sees the block: a demo is not code.
+		demoblock.New(demoblock.Config{Render: o.demo}),
 		// kramdown keeps cells beyond the header; GFM would drop them.
 		// Alignment as a style attribute, as kramdown writes it (align= is
 		// obsolete HTML).
@@ -94,7 +120,7 @@ func New(cfg config.Markup) *Converter {
 	// kramdown writes XHTML-style void tags (<br />, <hr />); so do we, so
 	// that diffs against the old site show only real differences.
 	ropts = append(ropts, goldmark.WithRendererOptions(html.WithXHTML()))
-	opts := append([]goldmark.Option{
+	gopts := append([]goldmark.Option{
 		goldmark.WithExtensions(exts...),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 	}, ropts...)
@@ -102,8 +128,8 @@ func New(cfg config.Markup) *Converter {
 	// even "-" or "--" (a list item, CommonMark example 46), while Jekyll
 	// needs "---" and a closing line. So meta only runs on files that
 	// SplitFrontMatter says have front matter.
-	withMeta := append(opts, goldmark.WithExtensions(meta.Meta))
-	return &Converter{md: goldmark.New(withMeta...), plain: goldmark.New(opts...)}
+	withMeta := append(gopts, goldmark.WithExtensions(meta.Meta))
+	return &Converter{md: goldmark.New(withMeta...), plain: goldmark.New(gopts...)}
 }
 
 // Convert renders src (a whole file, front matter included, so that every

@@ -80,7 +80,8 @@ func run(cfg config.Build, write bool) (Result, *builder, error) {
 	if err != nil {
 		return res, nil, err
 	}
-	b := &builder{cfg: cfg, c: c, layouts: layouts, conv: markup.New(cfg.Markup), loadProbs: loadProbs}
+	b := &builder{cfg: cfg, c: c, layouts: layouts, loadProbs: loadProbs}
+	b.conv = markup.New(cfg.Markup, markup.WithDemoRenderer(b.renderDemo))
 	if cfg.Search {
 		b.search = search.New()
 	}
@@ -98,8 +99,12 @@ func run(cfg config.Build, write bool) (Result, *builder, error) {
 	res.Problems = append(res.Problems, b.probs...)
 	res.Problems = append(res.Problems, b.renderAll()...)
 	if b.anyMath.Load() {
-		// Only the MathJax mount exists today; it matters only with math.
+		// The MathJax mount matters only with math (a missing wasm build is
+		// reported on the pages with demos).
 		for _, dir := range b.missingAssets {
+			if !strings.Contains(filepath.ToSlash(dir), "mathjax") {
+				continue
+			}
 			res.Problems = append(res.Problems, Problem{File: dir, Severity: diag.Warning,
 				Msg: "not found, so pages with math will not typeset; run make to install MathJax"})
 		}
@@ -143,6 +148,13 @@ func (b *builder) writeRest() error {
 	}
 	keep := map[string]bool{markerFile: true}
 	for k := range b.outputs {
+		keep[k] = true
+	}
+	fallbacks, err := b.writeDemos()
+	if err != nil {
+		return err
+	}
+	for _, k := range fallbacks {
 		keep[k] = true
 	}
 	if b.search != nil {
@@ -195,6 +207,7 @@ type builder struct {
 	searchNames   []string           // the index's files, as last written
 	files         []*File            // everything copied, after planFiles
 	missingAssets []string           // mounts whose folder does not exist
+	demos         demoSet            // ```demo blocks in use
 	anyMath       atomic.Bool
 	outputs       map[string]bool // every output path, for the reference check
 	probs         Problems
@@ -403,6 +416,7 @@ func (w *worker) render(p *Page) Problems {
 		}
 	}
 	duplicateIDs(res.Headings, report)
+	b.checkDemos(res.Demos, report)
 	lay := p.Layout
 	if lay == "" {
 		lay = layout.Fallback
@@ -422,6 +436,7 @@ func (w *worker) render(p *Page) Problems {
 		Content:  template.HTML(w.md.Bytes()),
 		HasMath:  res.HasMath,
 		HasCode:  res.HasCode,
+		HasDemo:  len(res.Demos) > 0,
 		Headings: res.Headings,
 		Base:     strings.TrimSuffix(joinURL(site.BaseURL, "/"), "/"),
 		Courses:  b.c.Courses,

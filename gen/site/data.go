@@ -15,6 +15,7 @@ type PageData struct {
 	Content    template.HTML
 	HasMath    bool
 	HasCode    bool           // the page has code blocks: link the syntax colours
+	HasDemo    bool           // the page embeds a demo: load its script and styles
 	MathMacros map[string]any // MathJax tex.macros from the page's \newcommand lines
 	Headings   []markup.Heading
 	Base       string    // base URL without trailing slash ("" for a root site)

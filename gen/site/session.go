@@ -52,6 +52,10 @@ func (s *Session) Rebuild(changed []string) (Result, error) {
 	for p, pr := range b.renderPages(pages) {
 		b.pageProbs[p] = pr
 	}
+	if _, err := b.writeDemos(); err != nil { // a page may have gained a demo
+		b.tree = nil
+		return Result{}, err
+	}
 	// The pages are in place: the reader can reload now. The search index
 	// (256 shards, ~20 ms on the corpus) follows in the background; the
 	// next Build or Rebuild waits for it.

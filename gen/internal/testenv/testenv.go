@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -42,8 +43,48 @@ func Config(content, out string) config.Build {
 	cfg.Static = filepath.Join(r, "static")
 	cfg.Assets = []config.Mount{config.DefaultAssets[0]}
 	cfg.Assets[0].Src = filepath.Join(r, cfg.Assets[0].Src)
+	if w := filepath.Join(r, config.DefaultAssets[1].Src); exists(filepath.Join(w, "vae.wasm")) {
+		cfg.Assets = append(cfg.Assets, config.Mount{Src: w, Dest: config.DefaultAssets[1].Dest})
+	}
 	cfg.CacheDir = ""
 	return cfg
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// WithWasm makes sure cfg publishes the demos' WebAssembly: the Makefile's
+// build/wasm when it is there (make test builds it first), else a fresh
+// build into a temporary folder.
+func WithWasm(tb testing.TB, cfg *config.Build) {
+	tb.Helper()
+	for _, m := range cfg.Assets {
+		if m.Dest == config.DefaultAssets[1].Dest {
+			return
+		}
+	}
+	dir := tb.TempDir()
+	r := root()
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "vae.wasm"), "./wasmdemo/cmd/vaewasm")
+	cmd.Dir = r
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("building the wasm: %v\n%s", err, out)
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	js, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "wasm_exec.js"), js, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	cfg.Assets = append(cfg.Assets, config.Mount{Src: dir, Dest: config.DefaultAssets[1].Dest})
 }
 
 // Chromium finds Debian's chromium or skips; under CI it must be there
