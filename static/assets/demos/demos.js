@@ -376,7 +376,7 @@
     });
     const digit = digitCanvas("潜在空間の点から生成した数字");
     const zOut = el("output", { class: "kd-z", "aria-live": "polite" });
-    const toggle = el("button", { type: "button", class: "kd-button", "aria-pressed": "false" }, "20×20 の多様体を表示");
+    const toggle = el("button", { type: "button", class: "kd-button", "aria-pressed": "false" }, "格子表示（20×20）");
     let z = [0, 0], gridCanvas = null;
     const render = () => {
       plane.clear();
@@ -415,7 +415,6 @@
       const on = toggle.getAttribute("aria-pressed") !== "true";
       try { plane.under = on ? gridOn() : null; } catch (e) { w.fail(e); return; }
       toggle.setAttribute("aria-pressed", String(on));
-      toggle.textContent = on ? "テスト画像の分布に戻す" : "20×20 の多様体を表示";
       legendEl.hidden = on;
       plane.drawBase();
       redraw();
@@ -445,7 +444,7 @@
     const mu = new Float32Array(out.buffer, 3 * 3136, 2);
     const muOut = el("output", { class: "kd-z", "aria-live": "polite" }, "μ = （まだ描かれていません）");
     let drawn = false, last = null;
-    const cells = [[input, "入力 28×28"], [rec2, "再構成（2 次元）"], [rec16, "再構成（16 次元）"]];
+    const cells = [[input, "入力 28×28"], [rec2, "再構成（2\u00a0次元）"], [rec16, "再構成（16\u00a0次元）"]];
 
     const render = () => {
       plane.clear();
@@ -526,7 +525,7 @@
   function buildInterp(w, k, { h2, map }) {
     const plane = new Plane(map, {
       tabindex: "0", role: "application", "aria-roledescription": "潜在空間の平面",
-      "aria-label": "潜在空間 z の平面。クリックで選択中の端点（A または B）を置きます。矢印キーで選択中の端点を動かせます",
+      "aria-label": "潜在空間 z の平面。クリックで選んでいる端点（始点 A または終点 B）を置きます。矢印キーでも動かせます",
     });
     const strip = el("canvas", { class: "kd-strip", width: STRIP * SIDE, height: SIDE, role: "img", "aria-label": "A から B への補間（10 コマ）" });
     const sctx = strip.getContext("2d");
@@ -543,7 +542,7 @@
     let active = "A";
     const pick = {};
     for (const name of ["A", "B"]) {
-      pick[name] = el("button", { type: "button", class: "kd-button kd-end", "aria-pressed": String(name === active), onclick: () => choose(name) }, "端点 " + name);
+      pick[name] = el("button", { type: "button", class: "kd-button kd-end", "aria-pressed": String(name === active), onclick: () => choose(name) }, name === "A" ? "始点 A" : "終点 B");
     }
     const choose = (name) => { active = name; for (const n in pick) pick[n].setAttribute("aria-pressed", String(n === name)); };
     const useA = el("button", { type: "button", class: "kd-button", disabled: "", onclick: () => useDrawing("A") }, "描いた数字を A に");
@@ -599,9 +598,9 @@
     return el("div", { class: "kd-ui kd-interp" },
       el("div", { class: "kd-main" }, plane.canvas),
       el("div", { class: "kd-side" },
-        el("div", { class: "kd-row", role: "group", "aria-label": "クリックや矢印キーで動かす端点" }, pick.A, pick.B),
+        el("div", { class: "kd-row", role: "group", "aria-label": "クリックや矢印キーで動かす端点（始点 A か終点 B）" }, pick.A, pick.B),
         hasDraw ? el("div", { class: "kd-row" }, useA, useB) : null,
-        el("p", { class: "kd-hint" }, "平面をクリックすると選択中の端点を置き、次のクリックでもう一方を置きます。"),
+        el("p", { class: "kd-hint" }, "地図をクリックすると選んでいる端点が移り、次のクリックではもう一方が移ります。矢印キーでも動かせます。"),
         el("div", { class: "kd-digit-box" }, digit.c, tOut),
         slider),
       el("div", { class: "kd-strip-box" }, el("span", { class: "kd-cap" }, "A"), strip, el("span", { class: "kd-cap" }, "B")));
