@@ -53,6 +53,23 @@ func TestVAEInBrowser(t *testing.T) {
 	}
 	shoot(t, tt, "page-1280-dark.png")
 
+	// On paper the static image stands in for the widget.
+	if err := chromedp.Do(tt.ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	if v := eval[string](t, tt, `[...document.querySelectorAll('.kogi-demo-fallback, .kd-ui')].map(e => getComputedStyle(e).display).join(' ')`); v != "block none block none block none" {
+		t.Errorf("printed: fallback and widget display %q, want the images shown and the widgets hidden", v)
+	}
+	if err := chromedp.Do(tt.ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+
 	// Clearing the pad clears the readout.
 	if err := chromedp.Do(tt.ctx, chromedp.Click(`//figure[@data-demo="vae-draw"]//button[contains(., "消す")]`, chromedp.NodeVisible)); err != nil {
 		t.Fatal(err)
@@ -207,6 +224,7 @@ func TestVAEBadWeights(t *testing.T) {
 		{"/truncated/", "vae-latent", "壊れているか", "truncated.kvae"},
 		{"/corrupted/", "vae-draw", "壊れているか", "checksum mismatch"},
 		{"/missing/", "vae-interp", "取得できませんでした", "HTTP 404"},
+		{"/badwasm/", "vae-latent", "プログラム「vae.wasm」を読み込めませんでした", "CompileError"},
 	} {
 		tt := openTab(t, actx, 1280, 900)
 		tt.open(t, s.base+c.page)
@@ -345,6 +363,10 @@ func TestWasmMatchesNative(t *testing.T) {
 			m.NewRunner().Encode(x, mu, lv)
 			cmp(fmt.Sprintf("encode image %d, %d-D", i, m.Latent), res.Enc[2*i+j], append(mu, lv...))
 		}
+	}
+	// release() frees the Go functions and ends the program, as pagehide does.
+	if v := eval[string](t, tt, `kogiVAE.release(), typeof window.kogiVAE`); v != "undefined" {
+		t.Errorf("after release, kogiVAE is %s", v)
 	}
 	t.Logf("largest difference wasm − native: %.3g over %d decodes and %d encodes (real weights: %v)", worst, len(zs), 2*len(xs), s.w.real)
 }

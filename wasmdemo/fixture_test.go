@@ -178,11 +178,13 @@ func serveDemos(tb testing.TB) *demoSite {
 		"/truncated/":               page(figure("vae-latent", "/demos/bad/truncated.kvae")),
 		"/corrupted/":               page(figure("vae-draw", "/demos/bad/corrupted.kvae")),
 		"/missing/":                 page(figure("vae-interp", "/demos/bad/missing.kvae")),
+		"/badwasm/":                 page(strings.Replace(figure("vae-latent", "/demos/vae/vae2.kvae"), "/assets/wasm/vae.wasm", "/demos/bad/vae.wasm", 1)),
 		"/demos/vae/vae2.kvae":      s.w.vae2,
 		"/demos/vae/vae16.kvae":     s.w.vae16,
 		"/demos/vae/map2.kmap":      s.w.map2,
 		"/demos/bad/truncated.kvae": s.w.vae2[:len(s.w.vae2)*2/3],
 		"/demos/bad/corrupted.kvae": corrupt,
+		"/demos/bad/vae.wasm":       []byte("\x00asm\x01\x00\x00\x00\x01\x7f"), // cut inside its first section
 		"/demos/vae/vae-latent.png": fallbackPNG(tb),
 		"/demos/vae/vae-draw.png":   fallbackPNG(tb),
 		"/demos/vae/vae-interp.png": fallbackPNG(tb),

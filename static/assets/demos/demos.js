@@ -47,6 +47,8 @@
         return ["データファイル" + file + "を読み込めませんでした。ファイルが壊れているか、途中までしか届いていません。ページを再読み込みしても直らないときは、講義担当者に知らせてください。", err.detail];
       case "http":
         return ["ファイル" + file + "を取得できませんでした。ネットワークの状態を確かめて、ページを再読み込みしてください。", err.detail];
+      case "wasm":
+        return ["プログラム" + file + "を読み込めませんでした。ファイルが壊れているか、途中までしか届いていません。ページを再読み込みしてみてください。", err.detail];
       case "nowasm":
         return ["このブラウザは WebAssembly に対応していないため、デモを動かせません。上の図は静止画です。", err.detail];
       case "markup":
@@ -129,7 +131,12 @@
       }
       const [bytes] = await Promise.all([fetchBytes(wasmURL).promise, loadScript(execURL)]);
       const go = new window.Go();
-      const { instance } = await WebAssembly.instantiate(bytes, go.importObject);
+      let instance;
+      try {
+        ({ instance } = await WebAssembly.instantiate(bytes, go.importObject));
+      } catch (e) {
+        throw new DemoError("wasm", wasmURL, e.name + ": " + e.message);
+      }
       // run() executes main up to its first wait before returning: kogiVAE
       // is defined once it returns. Its promise settles when Go exits.
       go.run(instance).catch((e) => console.warn("vaewasm exited:", e));
