@@ -382,7 +382,10 @@
       "aria-label": "潜在空間 z の平面。ドラッグするか、矢印キーで点を動かすと、その点から生成した数字が表示されます（Shift で大きく移動）",
     });
     const digit = digitCanvas("潜在空間の点から生成した数字");
-    const zOut = el("output", { class: "kd-z", "aria-live": "polite" });
+    const zOut = el("output", { class: "kd-z" });
+    // Read out after key presses only: a live region updated on every frame
+    // of a drag would flood a screen reader.
+    const said = el("span", { class: "kd-sr", "aria-live": "polite" });
     const toggle = el("button", { type: "button", class: "kd-button", "aria-pressed": "false" }, "格子表示（20×20）");
     let z = [0, 0], gridCanvas = null;
     const render = () => {
@@ -406,8 +409,11 @@
     cv.addEventListener("pointermove", (e) => { if (cv.hasPointerCapture(e.pointerId)) move(...plane.at(e)); });
     cv.addEventListener("keydown", (e) => {
       const d = arrowStep(e, plane.R);
-      if (d) { move(z[0] + d[0], z[1] + d[1]); e.preventDefault(); }
-      else if (e.key === "Home") { move(0, 0); e.preventDefault(); }
+      if (d) move(z[0] + d[0], z[1] + d[1]);
+      else if (e.key === "Home") move(0, 0);
+      else return;
+      e.preventDefault();
+      said.textContent = "z₁ " + z[0].toFixed(2) + "、z₂ " + z[1].toFixed(2);
     });
     const gridOn = () => {
       if (!gridCanvas) {
@@ -434,7 +440,7 @@
       el("div", { class: "kd-main" }, plane.canvas),
       el("div", { class: "kd-side" },
         el("div", { class: "kd-digit-box" }, digit.c, el("span", { class: "kd-cap" }, "生成された数字")),
-        zOut, toggle, legendEl,
+        zOut, said, toggle, legendEl,
         el("p", { class: "kd-hint" }, "平面をドラッグ（タップ）するか、フォーカスして矢印キーで動かせます。")));
   }
 
@@ -449,7 +455,8 @@
     const out = new Uint8ClampedArray(3 * SIDE * SIDE * 4 + 8);
     const views = [0, 1, 2].map((i) => new ImageData(out.subarray(i * 3136, (i + 1) * 3136), SIDE, SIDE));
     const mu = new Float32Array(out.buffer, 3 * 3136, 2);
-    const muOut = el("output", { class: "kd-z", "aria-live": "polite" }, "μ = （まだ描かれていません）");
+    const muOut = el("output", { class: "kd-z" }, "μ = （まだ描かれていません）");
+    const said = el("span", { class: "kd-sr", "aria-live": "polite" }); // after each stroke, not each frame
     let drawn = false, last = null;
     const cells = [[input, "入力 28×28"], [rec2, "再構成（2\u00a0次元）"], [rec16, "再構成（16\u00a0次元）"]];
 
@@ -504,7 +511,10 @@
       pctx.stroke();
       redraw();
     });
-    const end = () => { last = null; };
+    const end = () => {
+      if (last) requestAnimationFrame(() => { said.textContent = muOut.textContent; });
+      last = null;
+    };
     pad.addEventListener("pointerup", end);
     pad.addEventListener("pointercancel", end);
     const clearBtn = el("button", { type: "button", class: "kd-button", onclick: () => {
@@ -525,7 +535,7 @@
         el("div", { class: "kd-row" }, clearBtn, el("span", { class: "kd-hint" }, "マウスや指で 0〜9 の数字を 1 つ描いてください。"))),
       el("div", { class: "kd-side" },
         el("div", { class: "kd-trio" }, ...cells.map(([d, cap]) => el("div", { class: "kd-digit-box" }, d.c, el("span", { class: "kd-cap" }, cap)))),
-        el("div", { class: "kd-mini" }, plane.canvas), muOut));
+        el("div", { class: "kd-mini" }, plane.canvas), muOut, said));
   }
 
   // vae-interp: decode the straight path between two latent points.
