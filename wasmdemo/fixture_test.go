@@ -170,6 +170,7 @@ const lazyGap = `<div style="min-height:1500px">` + filler + filler + `</div>`
 
 func serveDemos(tb testing.TB) *demoSite {
 	tb.Helper()
+	chromium(tb) // skips before the wasm is built
 	s := &demoSite{w: loadWeights(tb), wasm: buildWasm(tb)}
 	corrupt := bytes.Clone(s.w.vae2)
 	corrupt[len(corrupt)/2] ^= 0x5a
