@@ -1,9 +1,7 @@
 package vae
 
 import (
-	"encoding/binary"
 	"errors"
-	"fmt"
 	"hash/crc32"
 	"io"
 	"math"
@@ -54,7 +52,7 @@ func (q Quant) String() string {
 	case QuantInt8:
 		return "int8"
 	}
-	return fmt.Sprintf("Quant(%d)", uint8(q))
+	return errs("Quant(", uint8(q), ")").Error()
 }
 
 // Write stores m with one Quant per layer in file order (see Model.Layers);
@@ -71,29 +69,29 @@ func Write(w io.Writer, m *Model, q []Quant) error {
 		}
 	}
 	if len(q) != len(ls) {
-		return fmt.Errorf("vae: %d quantisations for %d layers", len(q), len(ls))
+		return errs("vae: ", len(q), " quantisations for ", len(ls), " layers")
 	}
 	if len(m.Enc) > maxLayers || len(m.Dec) > maxLayers {
-		return fmt.Errorf("vae: more than %d layers", maxLayers)
+		return errs("vae: more than ", maxLayers, " layers")
 	}
 	b := []byte(kvaeMagic)
-	b = binary.LittleEndian.AppendUint16(b, fileVersion)
-	b = binary.LittleEndian.AppendUint16(b, uint16(m.Latent))
-	b = binary.LittleEndian.AppendUint16(b, uint16(len(m.Enc)))
-	b = binary.LittleEndian.AppendUint16(b, uint16(len(m.Dec)))
+	b = appendU16(b, fileVersion)
+	b = appendU16(b, uint16(m.Latent))
+	b = appendU16(b, uint16(len(m.Enc)))
+	b = appendU16(b, uint16(len(m.Dec)))
 	for i, l := range ls {
 		if l.In > maxWidth || l.Out > maxWidth {
-			return fmt.Errorf("vae: layer %d→%d wider than %d", l.In, l.Out, maxWidth)
+			return errs("vae: layer ", l.In, "→", l.Out, " wider than ", maxWidth)
 		}
-		b = binary.LittleEndian.AppendUint32(b, uint32(l.In))
-		b = binary.LittleEndian.AppendUint32(b, uint32(l.Out))
+		b = appendU32(b, uint32(l.In))
+		b = appendU32(b, uint32(l.Out))
 		b = append(b, byte(l.Act), byte(q[i]), 0, 0)
 		switch q[i] {
 		case QuantF32:
 			b = appendF32s(b, l.W)
 		case QuantF16:
 			for _, v := range l.W {
-				b = binary.LittleEndian.AppendUint16(b, f32ToF16(v))
+				b = appendU16(b, f32ToF16(v))
 			}
 		case QuantInt8:
 			scales, qs := quantInt8(l)
@@ -102,11 +100,11 @@ func Write(w io.Writer, m *Model, q []Quant) error {
 				b = append(b, byte(v))
 			}
 		default:
-			return fmt.Errorf("vae: unknown quantisation %d", q[i])
+			return errs("vae: unknown quantisation ", uint8(q[i]))
 		}
 		b = appendF32s(b, l.B)
 	}
-	b = binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
+	b = appendU32(b, crc32.ChecksumIEEE(b))
 	_, err := w.Write(b)
 	return err
 }
@@ -158,21 +156,21 @@ func Read(data []byte) (*Model, error) {
 	}
 	r := reader{b: body, off: 4}
 	if v := r.u16(); v != fileVersion {
-		return nil, fmt.Errorf("vae: KVAE version %d, this build reads version %d", v, fileVersion)
+		return nil, errs("vae: KVAE version ", v, ", this build reads version ", fileVersion)
 	}
 	m := &Model{Latent: int(r.u16())}
 	ne, nd := int(r.u16()), int(r.u16())
 	if ne > maxLayers || nd > maxLayers {
-		return nil, fmt.Errorf("vae: %d encoder and %d decoder layers (at most %d)", ne, nd, maxLayers)
+		return nil, errs("vae: ", ne, " encoder and ", nd, " decoder layers (at most ", maxLayers, ")")
 	}
 	layers := make([]Dense, ne+2+nd)
 	for i := range layers {
 		if layers[i], err = r.dense(); err != nil {
-			return nil, fmt.Errorf("%w (layer %d)", err, i)
+			return nil, errs(err, " (layer ", i, ")")
 		}
 	}
 	if r.off != len(r.b) {
-		return nil, fmt.Errorf("vae: %d unexpected bytes after the last layer", len(r.b)-r.off)
+		return nil, errs("vae: ", len(r.b)-r.off, " unexpected bytes after the last layer")
 	}
 	m.Enc, m.Mu, m.LogVar, m.Dec = layers[:ne], layers[ne], layers[ne+1], layers[ne+2:]
 	if err := m.Validate(); err != nil {
@@ -184,12 +182,12 @@ func Read(data []byte) (*Model, error) {
 // checkCRC verifies the trailing checksum and returns the bytes before it.
 func checkCRC(data []byte, minLen int) ([]byte, error) {
 	if len(data) < minLen+4 {
-		return nil, fmt.Errorf("vae: file truncated (%d bytes)", len(data))
+		return nil, errs("vae: file truncated (", len(data), " bytes)")
 	}
 	body := data[:len(data)-4]
-	want := binary.LittleEndian.Uint32(data[len(data)-4:])
+	want := le32(data[len(data)-4:])
 	if got := crc32.ChecksumIEEE(body); got != want {
-		return nil, fmt.Errorf("vae: checksum mismatch: the file is truncated or corrupted (%d bytes, CRC %08x, stored %08x)", len(data), got, want)
+		return nil, errs("vae: checksum mismatch: the file is truncated or corrupted (", len(data), " bytes, CRC ", hex32(got), ", stored ", hex32(want), ")")
 	}
 	return body, nil
 }
@@ -205,7 +203,7 @@ type reader struct {
 func (r *reader) need(n int) []byte {
 	if r.err != nil || n < 0 || r.off+n > len(r.b) {
 		if r.err == nil {
-			r.err = fmt.Errorf("vae: file truncated at byte %d (need %d more)", r.off, n)
+			r.err = errs("vae: file truncated at byte ", r.off, " (need ", n, " more)")
 		}
 		return nil
 	}
@@ -216,14 +214,14 @@ func (r *reader) need(n int) []byte {
 
 func (r *reader) u16() uint16 {
 	if p := r.need(2); p != nil {
-		return binary.LittleEndian.Uint16(p)
+		return le16(p)
 	}
 	return 0
 }
 
 func (r *reader) u32() uint32 {
 	if p := r.need(4); p != nil {
-		return binary.LittleEndian.Uint32(p)
+		return le32(p)
 	}
 	return 0
 }
@@ -235,7 +233,7 @@ func (r *reader) f32s(n int) []float32 {
 	}
 	v := make([]float32, n)
 	for i := range v {
-		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(p[4*i:]))
+		v[i] = math.Float32frombits(le32(p[4*i:]))
 	}
 	return v
 }
@@ -247,11 +245,11 @@ func (r *reader) dense() (Dense, error) {
 		return Dense{}, r.err
 	}
 	if in < 1 || out < 1 || in > maxWidth || out > maxWidth {
-		return Dense{}, fmt.Errorf("vae: layer size %d→%d out of range", in, out)
+		return Dense{}, errs("vae: layer size ", in, "→", out, " out of range")
 	}
 	l := Dense{In: in, Out: out, Act: Act(hdr[0])}
 	if l.Act >= numActs {
-		return Dense{}, fmt.Errorf("vae: unknown activation %d", hdr[0])
+		return Dense{}, errs("vae: unknown activation ", hdr[0])
 	}
 	n := in * out
 	switch Quant(hdr[1]) {
@@ -261,7 +259,7 @@ func (r *reader) dense() (Dense, error) {
 		if p := r.need(2 * n); p != nil {
 			l.W = make([]float32, n)
 			for i := range l.W {
-				l.W[i] = f16ToF32(binary.LittleEndian.Uint16(p[2*i:]))
+				l.W[i] = f16ToF32(le16(p[2*i:]))
 			}
 		}
 	case QuantInt8:
@@ -273,7 +271,7 @@ func (r *reader) dense() (Dense, error) {
 			}
 		}
 	default:
-		return Dense{}, fmt.Errorf("vae: unknown quantisation %d", hdr[1])
+		return Dense{}, errs("vae: unknown quantisation ", hdr[1])
 	}
 	l.B = r.f32s(out)
 	return l, r.err
@@ -281,7 +279,7 @@ func (r *reader) dense() (Dense, error) {
 
 func appendF32s(b []byte, v []float32) []byte {
 	for _, x := range v {
-		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
+		b = appendU32(b, math.Float32bits(x))
 	}
 	return b
 }
@@ -352,16 +350,16 @@ type Map struct {
 // WriteMap stores a latent map.
 func WriteMap(w io.Writer, x, y []float32, label []uint8) error {
 	if len(x) != len(y) || len(x) != len(label) {
-		return fmt.Errorf("vae: map has %d x, %d y and %d labels", len(x), len(y), len(label))
+		return errs("vae: map has ", len(x), " x, ", len(y), " y and ", len(label), " labels")
 	}
 	b := []byte(kmapMagic)
-	b = binary.LittleEndian.AppendUint16(b, fileVersion)
-	b = binary.LittleEndian.AppendUint16(b, 0)
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(x)))
+	b = appendU16(b, fileVersion)
+	b = appendU16(b, 0)
+	b = appendU32(b, uint32(len(x)))
 	b = appendF32s(b, x)
 	b = appendF32s(b, y)
 	b = append(b, label...)
-	b = binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
+	b = appendU32(b, crc32.ChecksumIEEE(b))
 	_, err := w.Write(b)
 	return err
 }
@@ -377,12 +375,12 @@ func ReadMap(data []byte) (*Map, error) {
 	}
 	r := reader{b: body, off: 4}
 	if v := r.u16(); v != fileVersion {
-		return nil, fmt.Errorf("vae: KMAP version %d, this build reads version %d", v, fileVersion)
+		return nil, errs("vae: KMAP version ", v, ", this build reads version ", fileVersion)
 	}
 	r.u16()
 	n := int(r.u32())
 	if n > len(body)/9 {
-		return nil, fmt.Errorf("vae: map claims %d points in %d bytes", n, len(body))
+		return nil, errs("vae: map claims ", n, " points in ", len(body), " bytes")
 	}
 	m := &Map{X: r.f32s(n), Y: r.f32s(n)}
 	if p := r.need(n); p != nil {
@@ -392,12 +390,22 @@ func ReadMap(data []byte) (*Map, error) {
 		return nil, r.err
 	}
 	if r.off != len(body) {
-		return nil, fmt.Errorf("vae: %d unexpected bytes after the map", len(body)-r.off)
+		return nil, errs("vae: ", len(body)-r.off, " unexpected bytes after the map")
 	}
 	for i, l := range m.Label {
 		if l > 9 {
-			return nil, fmt.Errorf("vae: map point %d has label %d", i, l)
+			return nil, errs("vae: map point ", i, " has label ", l)
 		}
 	}
 	return m, nil
+}
+
+// Little-endian helpers: encoding/binary would pull reflect into the wasm.
+func appendU16(b []byte, v uint16) []byte { return append(b, byte(v), byte(v>>8)) }
+func appendU32(b []byte, v uint32) []byte {
+	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+}
+func le16(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }
+func le32(b []byte) uint32 {
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
 }

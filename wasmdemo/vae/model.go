@@ -7,7 +7,6 @@ package vae
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"math/rand/v2"
 )
@@ -39,7 +38,7 @@ func (a Act) String() string {
 	if a < numActs {
 		return actNames[a]
 	}
-	return fmt.Sprintf("Act(%d)", uint8(a))
+	return errs("Act(", uint8(a), ")").Error()
 }
 
 // Dense is a fully connected layer, out = Act(W·in + B). W is stored by
@@ -86,23 +85,23 @@ func (m *Model) Params() int {
 // Validate checks that the layers chain: 784 → Enc → heads → Latent → Dec → 784.
 func (m *Model) Validate() error {
 	if m.Latent < 1 {
-		return fmt.Errorf("vae: latent size %d", m.Latent)
+		return errs("vae: latent size ", m.Latent)
 	}
 	if len(m.Enc) == 0 || len(m.Dec) == 0 {
 		return errors.New("vae: model needs at least one encoder and one decoder layer")
 	}
 	for _, l := range m.Layers() {
 		if l.In < 1 || l.Out < 1 || len(l.W) != l.In*l.Out || len(l.B) != l.Out {
-			return fmt.Errorf("vae: layer %d→%d has %d weights and %d biases", l.In, l.Out, len(l.W), len(l.B))
+			return errs("vae: layer ", l.In, "→", l.Out, " has ", len(l.W), " weights and ", len(l.B), " biases")
 		}
 		if l.Act >= numActs {
-			return fmt.Errorf("vae: unknown activation %d", l.Act)
+			return errs("vae: unknown activation ", uint8(l.Act))
 		}
 	}
 	chain := func(what string, from int, ls []Dense) (int, error) {
 		for i, l := range ls {
 			if l.In != from {
-				return 0, fmt.Errorf("vae: %s layer %d takes %d inputs, previous gives %d", what, i, l.In, from)
+				return 0, errs("vae: ", what, " layer ", i, " takes ", l.In, " inputs, previous gives ", from)
 			}
 			from = l.Out
 		}
@@ -117,7 +116,7 @@ func (m *Model) Validate() error {
 		l    Dense
 	}{{"mu", m.Mu}, {"logvar", m.LogVar}} {
 		if h.l.In != feat || h.l.Out != m.Latent {
-			return fmt.Errorf("vae: %s head is %d→%d, want %d→%d", h.name, h.l.In, h.l.Out, feat, m.Latent)
+			return errs("vae: ", h.name, " head is ", h.l.In, "→", h.l.Out, ", want ", feat, "→", m.Latent)
 		}
 	}
 	out, err := chain("decoder", m.Latent, m.Dec)
@@ -125,7 +124,7 @@ func (m *Model) Validate() error {
 		return err
 	}
 	if out != Pixels {
-		return fmt.Errorf("vae: decoder gives %d outputs, want %d", out, Pixels)
+		return errs("vae: decoder gives ", out, " outputs, want ", Pixels)
 	}
 	return nil
 }
