@@ -61,3 +61,18 @@ bench: $(MATHJAX)
 
 clean:
 	rm -rf public bin build
+
+# Trains the VAE demo's two models with GoMLX's pure-Go backend (on 2 shared
+# CPU cores: 14 minutes for the 2-D one, 7 for the 16-D one) and rewrites
+# static/demos/vae/ (weights, latent map, manifest.json) and the parity
+# reference wasmdemo/vae/testdata/parity.json. The results are committed, so
+# `make` never trains. A killed run resumes from its last checkpoint in
+# $(MODELS_OUT)/checkpoints/; delete that folder to train from scratch.
+# Extra flags: make models MODELS_FLAGS='--backend xla:cuda'.
+MODELS_OUT ?= bin/gpuruntime
+MODELS_FLAGS ?=
+
+.PHONY: models
+models:
+	$(GO) run ./gpuruntime train vae --latent 2 --out $(MODELS_OUT) $(MODELS_FLAGS)
+	$(GO) run ./gpuruntime train vae --latent 16 --out $(MODELS_OUT) $(MODELS_FLAGS)

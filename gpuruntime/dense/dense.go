@@ -1,0 +1,60 @@
+// Package dense holds the fully connected layer that every gpuruntime model
+// is built from, with a matrix product whose gradient is cheap on simplego.
+package dense
+
+import (
+	"fmt"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// MatMul returns x·w for x [batch, in] and w [in, out], with the gradient of
+// two plain matrix products: dx = v·wᵀ and dw = xᵀ·v.
+//
+// GoMLX v0.26.0's own gradient of Dot and DotGeneral broadcasts v to
+// [batch, in, out], multiplies and reduces (dotVJP in rev_autodiff.go,
+// dotGeneralVJP in ops_helpers.go): on simplego that made a dense layer's
+// backward pass about ten times slower than its forward pass.
+//
+// The graph package lets only single-input nodes carry a custom gradient
+// (IdentityWithCustomGradient), so the product is wrapped three times: the
+// identity after the product records v, the gradient arriving at x·w, and
+// the identities on x and w return the two products built from it. The
+// reverse pass always reaches the outer identity first (it comes later in the
+// graph). The built-in gradient nodes of the Dot in the middle are still
+// created, but nothing reads them, so no backend executes them.
+func MatMul(x, w *graph.Node) *graph.Node {
+	if x.Rank() != 2 || w.Rank() != 2 || x.Shape().Dimensions[1] != w.Shape().Dimensions[0] {
+		panic(fmt.Errorf("dense.MatMul wants [batch, in]·[in, out], got %s·%s", x.Shape(), w.Shape()))
+	}
+	var v *graph.Node // gradient arriving at the product, set by the outer identity
+	gradV := func() *graph.Node {
+		if v == nil {
+			panic(fmt.Errorf("dense.MatMul: gradient reached an operand before the product"))
+		}
+		return v
+	}
+	xi := graph.IdentityWithCustomGradient(x, func(_, _ *graph.Node) *graph.Node {
+		return graph.DotGeneral(gradV(), []int{1}, nil, w, []int{1}, nil) // [batch,out]·[in,out]ᵀ
+	})
+	wi := graph.IdentityWithCustomGradient(w, func(_, _ *graph.Node) *graph.Node {
+		return graph.DotGeneral(x, []int{0}, nil, gradV(), []int{0}, nil) // [batch,in]ᵀ·[batch,out]
+	})
+	return graph.IdentityWithCustomGradient(graph.Dot(xi, wi), func(_, grad *graph.Node) *graph.Node {
+		v = grad
+		return grad
+	})
+}
+
+// Layer is a fully connected layer: x·w + b with w [in, out] and b [out],
+// created (or reused) in ctx under the variable names "weights" and "biases".
+// Weights start with He initialisation (the context default), biases at 0.
+func Layer(ctx *context.Context, x *graph.Node, out int) *graph.Node {
+	in := x.Shape().Dimensions[x.Rank()-1]
+	dtype := x.DType()
+	w := ctx.VariableWithShape("weights", shapes.Make(dtype, in, out)).ValueGraph(x.Graph())
+	b := ctx.VariableWithShape("biases", shapes.Make(dtype, out)).ValueGraph(x.Graph())
+	return graph.Add(MatMul(x, w), graph.ExpandAxes(b, 0))
+}
