@@ -160,7 +160,9 @@ func Train(opts Options, trainSet, testSet *mnist.Set) (run *Run, err error) {
 	bar := progress.New(opts.Stderr, opts.TTY, opts.Name, epochs*stepsPerEpoch, stepsPerEpoch, globalStep)
 	started := time.Now()
 	baseSeconds := run.Seconds
+	lastSave := started
 	save := func() error {
+		lastSave = time.Now()
 		run.Seconds = baseSeconds + time.Since(started).Seconds()
 		hist, _ := json.Marshal(run.History)
 		ctx.SetParam(paramHistory, string(hist))
@@ -186,12 +188,14 @@ func Train(opts Options, trainSet, testSet *mnist.Set) (run *Run, err error) {
 			}
 			return errStopped
 		}
+		// Timed saves count from the last save of any kind (not with
+		// train.PeriodicCallback, whose clock ignores the epoch-end saves
+		// and so would save again a step after one).
+		if opts.CheckpointEvery > 0 && time.Since(lastSave) >= opts.CheckpointEvery && (loop.LoopStep+1)%stepsPerEpoch != 0 {
+			return save()
+		}
 		return nil
 	})
-	if opts.CheckpointEvery > 0 {
-		train.PeriodicCallback(loop, opts.CheckpointEvery, false, "kogi-checkpoint", 100,
-			func(*train.Loop, []*tensors.Tensor) error { return save() })
-	}
 
 	ds := newTrainData(trainSet, batch, arch.Latent, uint64(context.GetParamOr(ctx, ParamSeed, int64(1))), globalStep)
 	for epoch := globalStep / stepsPerEpoch; epoch < epochs; epoch++ {
