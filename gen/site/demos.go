@@ -164,7 +164,8 @@ func (b *builder) demoFallback(spec *demo.Spec) ([]byte, error) {
 		if err := os.MkdirAll(filepath.Dir(cached), 0o755); err == nil {
 			if tmp, err := os.CreateTemp(filepath.Dir(cached), ".tmp-*"); err == nil {
 				_, werr := tmp.Write(buf.Bytes())
-				if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), cached) != nil {
+				cerr := tmp.Close()
+				if werr != nil || cerr != nil || os.Chmod(tmp.Name(), 0o644) != nil || os.Rename(tmp.Name(), cached) != nil {
 					os.Remove(tmp.Name())
 				}
 			}

@@ -93,6 +93,7 @@ func TestDemoBlockErrors(t *testing.T) {
 	}
 	dir := writeSite(t, files)
 	cfg := testenv.Config(dir, filepath.Join(t.TempDir(), "public"))
+	cfg.Static = t.TempDir() // a theme without the trained models
 	res, err := Build(cfg)
 	if err == nil {
 		t.Fatal("build with broken demo blocks succeeded")
@@ -126,5 +127,42 @@ func TestDemoCorruptModel(t *testing.T) {
 	_, err := Build(cfg)
 	if err == nil || !strings.Contains(err.Error(), "/demos/vae/vae2.kvae: vae: checksum mismatch") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestOutputWorldReadable: files that come from the minify and fallback
+// caches are hard links, so the cache's own file mode is what a web server
+// sees.
+func TestOutputWorldReadable(t *testing.T) {
+	files := demoFiles(t)
+	files["a.md"] = "---\ntitle: a\n---\n```demo\nname: vae-latent\n```\n"
+	files["fig.svg"] = `<svg xmlns="http://www.w3.org/2000/svg"><!-- c --><rect width="1" height="1"/></svg>`
+	files["data.json"] = `{ "a" : 1 }`
+	dir := writeSite(t, files)
+	out := filepath.Join(t.TempDir(), "public")
+	cfg := testenv.Config(dir, out)
+	cfg.CacheDir = t.TempDir()
+	for range 2 { // the second build links from the cache
+		if res, err := Build(cfg); err != nil {
+			t.Fatalf("build: %v\n%s", err, problemsText(res.Problems, dir))
+		}
+	}
+	n := 0
+	filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		n++
+		if fi.Mode().Perm()&0o444 != 0o444 {
+			t.Errorf("%s has mode %v: not readable by a web server running as another user", p, fi.Mode())
+		}
+		return nil
+	})
+	if n < 5 {
+		t.Fatalf("only %d files checked", n)
 	}
 }

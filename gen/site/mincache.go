@@ -53,7 +53,10 @@ func (b *builder) minifyCached(ext string, src []byte, rel string) error {
 		if tmp, err := os.CreateTemp(filepath.Dir(cached), ".tmp-*"); err == nil {
 			_, werr := tmp.Write(out)
 			cerr := tmp.Close()
-			if werr == nil && cerr == nil && os.Rename(tmp.Name(), cached) == nil {
+			// CreateTemp makes the file 0600, and the site hard-links it: a
+			// web server running as another user could not read it.
+			merr := os.Chmod(tmp.Name(), 0o644)
+			if werr == nil && cerr == nil && merr == nil && os.Rename(tmp.Name(), cached) == nil {
 				return b.tree.link(rel, cached)
 			} else {
 				os.Remove(tmp.Name())
