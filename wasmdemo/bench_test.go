@@ -11,6 +11,8 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+
+	"github.com/kogi-course/kogi/gen/testenv"
 )
 
 // BenchmarkVAEBrowser measures the VAE lecture's demos in headless Chromium
@@ -41,9 +43,9 @@ func BenchmarkVAEBrowser(b *testing.B) {
 		each = append(each, fmt.Sprintf("%s %d", n, sizes[n]))
 	}
 	// One line: go test shows only the first lines of a benchmark's log.
-	b.Logf("payload, gzip -9 bytes: %s; total %d (real weights: %v)", strings.Join(each, ", "), total, s.w.real)
+	b.Logf("payload, gzip -9 bytes: %s; total %d", strings.Join(each, ", "), total)
 
-	tt := openTab(b, allocator(b), 1280, 900)
+	tt := openTab(b, testenv.Allocator(b), 1280, 900)
 	var first, decode, fps, digits float64
 	for b.Loop() {
 		tt.open(b, s.base+"/")

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/kogi-course/kogi/gen/testenv"
 	"github.com/kogi-course/kogi/wasmdemo/vae"
 )
 
@@ -21,8 +22,7 @@ import (
 // map, and checks that what should change on screen does.
 func TestVAEInBrowser(t *testing.T) {
 	s := serveDemos(t)
-	t.Logf("weights: real export = %v", s.w.real)
-	actx := allocator(t)
+	actx := testenv.Allocator(t)
 	tt := openTab(t, actx, 1280, 900)
 	tt.open(t, s.base+"/")
 
@@ -219,7 +219,7 @@ func onPhone(t *testing.T, phone *tab) {
 // technical reason, and keep the fallback image.
 func TestVAEBadWeights(t *testing.T) {
 	s := serveDemos(t)
-	actx := allocator(t)
+	actx := testenv.Allocator(t)
 	for _, c := range []struct{ page, demo, say, tech string }{
 		{"/truncated/", "vae-latent", "壊れているか", "truncated.kvae"},
 		{"/corrupted/", "vae-draw", "壊れているか", "checksum mismatch"},
@@ -253,7 +253,7 @@ func TestVAEBadWeights(t *testing.T) {
 func TestVAELoadingProgress(t *testing.T) {
 	s := serveDemos(t)
 	s.slow.Store(true)
-	tt := openTab(t, allocator(t), 1280, 900)
+	tt := openTab(t, testenv.Allocator(t), 1280, 900)
 	tt.open(t, s.base+"/")
 	samples := eval[[][]any](t, tt, `new Promise(done => {
 	  const seen = [];
@@ -286,7 +286,7 @@ func TestVAELoadingProgress(t *testing.T) {
 // as the native vae package on the same weight files, to 1e-5.
 func TestWasmMatchesNative(t *testing.T) {
 	s := serveDemos(t)
-	tt := openTab(t, allocator(t), 1280, 900)
+	tt := openTab(t, testenv.Allocator(t), 1280, 900)
 	tt.open(t, s.base+"/")
 	if msg := ready(t, tt, "vae-latent"); msg != "" {
 		t.Fatal(msg)
@@ -368,5 +368,5 @@ func TestWasmMatchesNative(t *testing.T) {
 	if v := eval[string](t, tt, `kogiVAE.release(), typeof window.kogiVAE`); v != "undefined" {
 		t.Errorf("after release, kogiVAE is %s", v)
 	}
-	t.Logf("largest difference wasm − native: %.3g over %d decodes and %d encodes (real weights: %v)", worst, len(zs), 2*len(xs), s.w.real)
+	t.Logf("largest difference wasm − native: %.3g over %d decodes and %d encodes", worst, len(zs), 2*len(xs))
 }

@@ -6,131 +6,51 @@ package wasmdemo_test
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
-	"math"
-	"math/rand/v2"
 	"mime"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
-	"github.com/kogi-course/kogi/wasmdemo/vae"
+	"github.com/kogi-course/kogi/gen/testenv"
 )
 
 // The repository root, seen from this package's folder.
 const root = ".."
 
-var wasm struct {
-	sync.Once
-	dir string
-	err error
-}
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if wasm.dir != "" {
-		os.RemoveAll(wasm.dir)
-	}
+	testenv.Cleanup()
 	os.Exit(code)
 }
 
-// buildWasm builds vae.wasm as the Makefile does, with wasm_exec.js beside
-// it, once per test binary.
-func buildWasm(tb testing.TB) string {
-	tb.Helper()
-	wasm.Do(func() {
-		goCmd, err := exec.LookPath("go")
-		if err != nil {
-			wasm.err = err
-			return
-		}
-		if wasm.dir, err = os.MkdirTemp("", "kogi-wasm-"); err != nil {
-			wasm.err = err
-			return
-		}
-		build := exec.Command(goCmd, "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(wasm.dir, "vae.wasm"), "./wasmdemo/cmd/vaewasm")
-		build.Dir = root
-		build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if out, err := build.CombinedOutput(); err != nil {
-			wasm.err = fmt.Errorf("building vae.wasm: %v\n%s", err, out)
-			return
-		}
-		goroot, err := exec.Command(goCmd, "env", "GOROOT").Output()
-		if err != nil {
-			wasm.err = err
-			return
-		}
-		js, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
-		if err == nil {
-			err = os.WriteFile(filepath.Join(wasm.dir, "wasm_exec.js"), js, 0o644)
-		}
-		wasm.err = err
-	})
-	if wasm.err != nil {
-		tb.Fatal(wasm.err)
-	}
-	return wasm.dir
-}
-
-// weights are the files under /demos/vae/: the exported ones from
-// static/demos/vae/ when they are there, else random ones of a plausible
-// size (the trained files are made by gpuruntime, on a GPU).
+// weights are the shipped files under static/demos/vae/ (make models
+// writes them; they are committed).
 type weights struct {
 	vae2, vae16, map2 []byte
-	real              bool
 }
 
 func loadWeights(tb testing.TB) weights {
 	tb.Helper()
 	dir := filepath.Join(root, "static", "demos", "vae")
 	var w weights
-	var errs [3]error
-	w.vae2, errs[0] = os.ReadFile(filepath.Join(dir, "vae2.kvae"))
-	w.vae16, errs[1] = os.ReadFile(filepath.Join(dir, "vae16.kvae"))
-	w.map2, errs[2] = os.ReadFile(filepath.Join(dir, "map2.kmap"))
-	if errs[0] == nil && errs[1] == nil && errs[2] == nil {
-		w.real = true
-		return w
-	}
-	write := func(m *vae.Model) []byte {
-		var b bytes.Buffer
-		if err := vae.Write(&b, m, nil); err != nil {
-			tb.Fatal(err)
+	for name, into := range map[string]*[]byte{"vae2.kvae": &w.vae2, "vae16.kvae": &w.vae16, "map2.kmap": &w.map2} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			tb.Fatalf("shipped weights: %v (make models writes them)", err)
 		}
-		return b.Bytes()
+		*into = b
 	}
-	w.vae2 = write(vae.Random(2, 1, 256, 128))
-	w.vae16 = write(vae.Random(16, 2, 256, 128))
-	// 2,000 points in ten clusters, as a trained encoder spreads the digits.
-	rng := rand.New(rand.NewPCG(4, 2))
-	const n = 2000
-	x, y, lab := make([]float32, n), make([]float32, n), make([]uint8, n)
-	for i := range n {
-		lab[i] = uint8(i % 10)
-		a := float64(lab[i]) * 0.628
-		x[i] = float32(1.6*math.Cos(a) + 0.45*rng.NormFloat64())
-		y[i] = float32(1.6*math.Sin(a) + 0.45*rng.NormFloat64())
-	}
-	var b bytes.Buffer
-	if err := vae.WriteMap(&b, x, y, lab); err != nil {
-		tb.Fatal(err)
-	}
-	w.map2 = b.Bytes()
 	return w
 }
 
@@ -170,8 +90,8 @@ const lazyGap = `<div style="min-height:1500px">` + filler + filler + `</div>`
 
 func serveDemos(tb testing.TB) *demoSite {
 	tb.Helper()
-	chromium(tb) // skips before the wasm is built
-	s := &demoSite{w: loadWeights(tb), wasm: buildWasm(tb)}
+	testenv.Chromium(tb) // skips before the wasm is built
+	s := &demoSite{w: loadWeights(tb), wasm: testenv.Wasm(tb)}
 	corrupt := bytes.Clone(s.w.vae2)
 	corrupt[len(corrupt)/2] ^= 0x5a
 	files := map[string][]byte{
@@ -294,41 +214,4 @@ func fallbackPNG(tb testing.TB) []byte {
 		tb.Fatal(err)
 	}
 	return b.Bytes()
-}
-
-// chromium finds Debian's chromium or skips; under CI it must be there.
-// This repeats gen/internal/testenv.Chromium and Allocator, which
-// wasmdemo/ may not import (Go's internal rule).
-func chromium(tb testing.TB) string {
-	tb.Helper()
-	if testing.Short() {
-		tb.Skip("skipping: browser test")
-	}
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		tb.Fatal("CI is set but chromium is not installed")
-	}
-	tb.Skip("skipping: chromium not installed (apt-get install chromium)")
-	return ""
-}
-
-// allocator starts headless Chromium with every host but 127.0.0.1
-// unreachable, so a page that needs a CDN fails here.
-func allocator(tb testing.TB) context.Context {
-	tb.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(tb)), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	tb.Cleanup(cancel)
-	return actx
 }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/kogi-course/kogi/gen/config"
 	"github.com/kogi-course/kogi/gen/site"
+	"github.com/kogi-course/kogi/gen/testenv"
 )
 
 // vaeLecture is the lecture whose ```demo blocks hold the three VAE demos.
@@ -23,7 +23,7 @@ const vaeLecture = "gm/lect02"
 // MathJax and the rest of the page.
 func TestVAELectureInBrowser(t *testing.T) {
 	base := buildCourse(t)
-	actx := allocator(t)
+	actx := testenv.Allocator(t)
 	tt := openTab(t, actx, 1280, 900)
 	tt.open(t, base+"/"+vaeLecture+"/")
 	exerciseLatent(t, tt, nil)
@@ -58,9 +58,8 @@ func TestVAELectureInBrowser(t *testing.T) {
 	shoot(t, phone, "lecture-360.png")
 }
 
-// buildCourse builds content/ with gen into a temporary folder, with the
-// wasm built for this test and, until gpuruntime has exported them, random
-// weights in place of static/demos/vae/, and serves it on 127.0.0.1.
+// buildCourse builds content/ with gen (the shipped weights, a fresh wasm
+// build) into a temporary folder and serves it on 127.0.0.1.
 func buildCourse(t *testing.T) string {
 	t.Helper()
 	lecture, err := os.ReadFile(filepath.Join(root, "content", vaeLecture+".md"))
@@ -68,44 +67,14 @@ func buildCourse(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(lecture), "```demo") {
-		t.Skipf("skipping: %s.md has no demo yet", vaeLecture)
+		t.Fatalf("%s.md embeds no demo", vaeLecture)
 	}
-	chromium(t) // skip early: building the site takes a while
-	content := filepath.Join(t.TempDir(), "content")
-	if err := os.CopyFS(content, os.DirFS(filepath.Join(root, "content"))); err != nil {
-		t.Fatal(err)
-	}
-	w := loadWeights(t)
-	if !w.real {
-		dir := filepath.Join(content, "demos", "vae")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for name, b := range map[string][]byte{"vae2.kvae": w.vae2, "vae16.kvae": w.vae16, "map2.kmap": w.map2} {
-			if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	t.Logf("weights: real export = %v", w.real)
-
-	// gen/internal/testenv.Config, which this package may not import.
+	testenv.Chromium(t) // skip early: building the site takes a while
 	out := filepath.Join(t.TempDir(), "public")
-	abs, err := filepath.Abs(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Default
-	cfg.Content, cfg.Out = content, out
-	cfg.Templates = filepath.Join(abs, "templates")
-	cfg.Static = filepath.Join(abs, "static")
-	cfg.Assets = []config.Mount{config.DefaultAssets[0], {Src: buildWasm(t), Dest: "assets/wasm"}}
-	cfg.Assets[0].Src = filepath.Join(abs, cfg.Assets[0].Src)
-	if _, err := os.Stat(cfg.Assets[0].Src); err != nil {
-		cfg.Assets = cfg.Assets[1:] // no MathJax (make installs it): formulas stay TeX
-	}
-	cfg.CacheDir = ""
+	cfg := testenv.Config(filepath.Join(root, "content"), out)
+	testenv.WithWasm(t, &cfg)
 	cfg.Search = false
+	cfg.Strict = true
 	res, err := site.Build(cfg)
 	if err != nil {
 		t.Fatalf("build: %v\n%v", err, res.Problems)

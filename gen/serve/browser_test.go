@@ -12,7 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/kogi-course/kogi/gen/internal/testenv"
+	"github.com/kogi-course/kogi/gen/testenv"
 )
 
 // browser opens a headless Chromium tab that can reach 127.0.0.1 only.

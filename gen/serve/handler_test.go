@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kogi-course/kogi/gen/internal/testenv"
+	"github.com/kogi-course/kogi/gen/testenv"
 )
 
 // writeFiles writes name → text below dir.

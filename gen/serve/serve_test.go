@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"github.com/kogi-course/kogi/gen/internal/testenv"
+	"github.com/kogi-course/kogi/gen/testenv"
 	"io"
 	"net"
 	"net/http"

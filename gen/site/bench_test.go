@@ -11,7 +11,7 @@ import (
 
 	"github.com/kogi-course/kogi/gen/config"
 	"github.com/kogi-course/kogi/gen/internal/corpustest"
-	"github.com/kogi-course/kogi/gen/internal/testenv"
+	"github.com/kogi-course/kogi/gen/testenv"
 )
 
 // repoCfg is the repository's build settings for a test or benchmark, with

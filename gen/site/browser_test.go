@@ -15,7 +15,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/kogi-course/kogi/gen/internal/testenv"
+	"github.com/kogi-course/kogi/gen/testenv"
 )
 
 // TestMathJaxInBrowser builds our content and opens every lecture in

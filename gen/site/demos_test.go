@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/kogi-course/kogi/gen/demo"
-	"github.com/kogi-course/kogi/gen/internal/testenv"
+	"github.com/kogi-course/kogi/gen/testenv"
 	"github.com/kogi-course/kogi/wasmdemo/vae"
 )
 
@@ -165,4 +165,10 @@ func TestOutputWorldReadable(t *testing.T) {
 	if n < 5 {
 		t.Fatalf("only %d files checked", n)
 	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testenv.Cleanup()
+	os.Exit(code)
 }

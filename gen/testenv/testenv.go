@@ -4,10 +4,12 @@ package testenv
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -55,36 +57,68 @@ func exists(p string) bool {
 	return err == nil
 }
 
-// WithWasm makes sure cfg publishes the demos' WebAssembly: the Makefile's
-// build/wasm when it is there (make test builds it first), else a fresh
-// build into a temporary folder.
+// wasm is the demos' WebAssembly, built once per test binary.
+var wasm struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// Wasm builds the demos' WebAssembly as the Makefile does, with the Go
+// release's wasm_exec.js beside it, and returns the folder. It builds
+// afresh once per test binary (the Go build cache keeps that quick) rather
+// than trusting build/wasm, which may be older than the code under test.
+// A test binary that calls it should end with Cleanup from its TestMain.
+func Wasm(tb testing.TB) string {
+	tb.Helper()
+	wasm.once.Do(func() {
+		if wasm.dir, wasm.err = os.MkdirTemp("", "kogi-wasm-"); wasm.err != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(wasm.dir, "vae.wasm"), "./wasmdemo/cmd/vaewasm")
+		cmd.Dir = root()
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			wasm.err = fmt.Errorf("building vae.wasm: %v\n%s", err, out)
+			return
+		}
+		goroot, err := exec.Command("go", "env", "GOROOT").Output()
+		if err != nil {
+			wasm.err = err
+			return
+		}
+		js, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(wasm.dir, "wasm_exec.js"), js, 0o644)
+		}
+		wasm.err = err
+	})
+	if wasm.err != nil {
+		tb.Fatal(wasm.err)
+	}
+	return wasm.dir
+}
+
+// Cleanup removes what Wasm built; call it from TestMain after m.Run.
+func Cleanup() {
+	if wasm.dir != "" {
+		os.RemoveAll(wasm.dir)
+	}
+}
+
+// WithWasm makes cfg publish a fresh build of the demos' WebAssembly (see
+// Wasm) in place of build/wasm.
 func WithWasm(tb testing.TB, cfg *config.Build) {
 	tb.Helper()
-	for _, m := range cfg.Assets {
-		if m.Dest == config.DefaultAssets[1].Dest {
+	dir := Wasm(tb)
+	dest := config.DefaultAssets[1].Dest
+	for i, m := range cfg.Assets {
+		if m.Dest == dest {
+			cfg.Assets[i].Src = dir
 			return
 		}
 	}
-	dir := tb.TempDir()
-	r := root()
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "vae.wasm"), "./wasmdemo/cmd/vaewasm")
-	cmd.Dir = r
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("building the wasm: %v\n%s", err, out)
-	}
-	goroot, err := exec.Command("go", "env", "GOROOT").Output()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	js, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "wasm_exec.js"), js, 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	cfg.Assets = append(cfg.Assets, config.Mount{Src: dir, Dest: config.DefaultAssets[1].Dest})
+	cfg.Assets = append(cfg.Assets, config.Mount{Src: dir, Dest: dest})
 }
 
 // Chromium finds Debian's chromium or skips; under CI it must be there
