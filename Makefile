@@ -49,8 +49,10 @@ test: $(MATHJAX) wasm vet
 
 # Benchmarks print pages/s, ns/page and peak RSS; each site size runs in its
 # own process so that the peak memory reported is that build's alone.
-# GOGC=200 is what gen itself sets (gen/main.go), so the numbers are the CLI's.
+# GOGC=200 and GOMEMLIMIT=80MiB are what gen itself sets (gen/main.go), so
+# the numbers are the CLI's.
 bench: export GOGC = 200
+bench: export GOMEMLIMIT = 80MiB
 bench: $(MATHJAX)
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildDevCorpus/rebuild' -benchtime 20x -count 3
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildDevCorpus/cold' -benchtime 10x -count 3
