@@ -33,7 +33,8 @@ const (
 	LatentMap = vaeDir + "map2.kmap"
 )
 
-// ReadFunc returns a file of the site being built by its site path.
+// ReadFunc returns a file of the site being built by its site path; an error
+// that wraps fs.ErrNotExist when the site has no such file.
 type ReadFunc func(sitePath string) ([]byte, error)
 
 // Spec is one demo.

@@ -34,7 +34,7 @@ func collect(doc ast.Node, src []byte, res *Result) {
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			res.HasCode = true
 		case *kast.Demo:
-			res.Demos = append(res.Demos, Demo{Name: n.Name, Params: n.Params, Offset: n.Offset})
+			res.Demos = append(res.Demos, Demo{Lang: n.Lang, Name: n.Name, Params: n.Params, Offset: n.Offset})
 		case *ast.Link:
 			res.Refs = append(res.Refs, Ref{URL: string(n.Destination), Offset: bracket(src, Offset(n), false)})
 		case *ast.Image:

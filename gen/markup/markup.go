@@ -64,8 +64,9 @@ type Result struct {
 	Demos    []Demo
 }
 
-// Demo is a ```demo block of the page.
+// Demo is a ```demo or ```gallery block of the page.
 type Demo struct {
+	Lang   string // "demo" or "gallery"
 	Name   string
 	Params map[string]string
 	Offset int // of the block's info string, for file:line messages

@@ -431,15 +431,16 @@ func (w *worker) render(p *Page) Problems {
 		}
 	}
 	data := &PageData{
-		Site:     site,
-		Page:     p,
-		Content:  template.HTML(w.md.Bytes()),
-		HasMath:  res.HasMath,
-		HasCode:  res.HasCode,
-		HasDemo:  len(res.Demos) > 0,
-		Headings: res.Headings,
-		Base:     strings.TrimSuffix(joinURL(site.BaseURL, "/"), "/"),
-		Courses:  b.c.Courses,
+		Site:       site,
+		Page:       p,
+		Content:    template.HTML(w.md.Bytes()),
+		HasMath:    res.HasMath,
+		HasCode:    res.HasCode,
+		HasDemo:    hasLang(res.Demos, "demo"),
+		HasGallery: hasLang(res.Demos, "gallery"),
+		Headings:   res.Headings,
+		Base:       strings.TrimSuffix(joinURL(site.BaseURL, "/"), "/"),
+		Courses:    b.c.Courses,
 	}
 	if res.HasMath {
 		data.MathMacros = macros(src)

@@ -16,6 +16,7 @@ type PageData struct {
 	HasMath    bool
 	HasCode    bool           // the page has code blocks: link the syntax colours
 	HasDemo    bool           // the page embeds a demo: load its script and styles
+	HasGallery bool           // the page shows a gallery: load its scrubber
 	MathMacros map[string]any // MathJax tex.macros from the page's \newcommand lines
 	Headings   []markup.Heading
 	Base       string    // base URL without trailing slash ("" for a root site)
@@ -57,4 +58,14 @@ var templateFuncs = template.FuncMap{
 	// rel prefixes a site path with the base URL, like Jekyll's relative_url.
 	"rel":  func(base, p string) string { return joinURL(base, p) },
 	"join": strings.Join,
+}
+
+// hasLang reports whether a page has a block with that info string.
+func hasLang(ds []markup.Demo, lang string) bool {
+	for _, d := range ds {
+		if d.Lang == lang {
+			return true
+		}
+	}
+	return false
 }

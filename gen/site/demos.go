@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"image/png"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -28,27 +29,62 @@ const demoVersion = "1"
 // demoSet tracks which demos the pages use, so that only their fallback
 // images are drawn, once each.
 type demoSet struct {
-	mu      sync.Mutex
-	used    map[string]bool
-	written map[string]bool
+	mu        sync.Mutex
+	used      map[string]bool
+	written   map[string]bool
+	galleries map[string]galleryResult // loaded and checked once per build
+}
+
+type galleryResult struct {
+	g   *demo.Gallery
+	err error
+}
+
+// gallery loads and checks the named gallery once per build.
+func (b *builder) gallery(name string) (*demo.Gallery, error) {
+	b.demos.mu.Lock()
+	defer b.demos.mu.Unlock()
+	if r, ok := b.demos.galleries[name]; ok {
+		return r.g, r.err
+	}
+	g, err := demo.LoadGallery(name, b.readOutput)
+	if b.demos.galleries == nil {
+		b.demos.galleries = map[string]galleryResult{}
+	}
+	b.demos.galleries[name] = galleryResult{g, err}
+	return g, err
 }
 
 // renderDemo is markup's hook for ```demo blocks.
 func (b *builder) renderDemo(w util.BufWriter, d *kast.Demo) error {
+	base := b.c.Site.BaseURL
+	url := func(p string) string { return joinURL(base, p) }
+	if d.Lang == "gallery" {
+		g, err := b.gallery(d.Name)
+		if err != nil {
+			// Reported by checkDemos.
+			fmt.Fprintf(w, "<figure class=\"kogi-gallery kogi-demo-missing\"><figcaption>gallery %q is missing or damaged</figcaption></figure>\n", d.Name)
+			return nil
+		}
+		return g.WriteHTML(w, url, d.Params["caption"])
+	}
 	spec, ok := demo.Lookup(d.Name)
 	if !ok {
 		// Reported by checkDemos; the reader sees what is missing.
 		fmt.Fprintf(w, "<figure class=\"kogi-demo kogi-demo-missing\"><figcaption>unknown demo %q</figcaption></figure>\n", d.Name)
 		return nil
 	}
-	base := b.c.Site.BaseURL
-	return spec.WriteHTML(w, func(p string) string { return joinURL(base, p) }, d.Params["caption"])
+	return spec.WriteHTML(w, url, d.Params["caption"])
 }
 
 // checkDemos reports unknown demos, unknown keys and missing model files,
 // and records which demos the site needs.
 func (b *builder) checkDemos(ds []markup.Demo, report func(off int, sev diag.Severity, msg string)) {
 	for _, d := range ds {
+		if d.Lang == "gallery" {
+			b.checkGallery(d, report)
+			continue
+		}
 		spec, ok := demo.Lookup(d.Name)
 		if !ok {
 			if d.Name != "" { // an empty name was reported by the parser
@@ -56,16 +92,7 @@ func (b *builder) checkDemos(ds []markup.Demo, report func(off int, sev diag.Sev
 			}
 			continue
 		}
-		var keys []string
-		for k := range d.Params {
-			if !slices.Contains(demo.Params, k) {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			report(d.Offset, diag.Warning, fmt.Sprintf("demo %s: unknown key %q (known: %s)", d.Name, k, strings.Join(demo.Params, ", ")))
-		}
+		unknownKeys(d, report)
 		for _, f := range spec.Files {
 			if !b.outputs[strings.TrimPrefix(f, "/")] {
 				report(d.Offset, diag.Error, fmt.Sprintf("demo %s needs %s, which the site does not have (static/demos/vae/ is written by make models)", d.Name, f))
@@ -80,6 +107,33 @@ func (b *builder) checkDemos(ds []markup.Demo, report func(off int, sev diag.Sev
 		}
 		b.demos.used[d.Name] = true
 		b.demos.mu.Unlock()
+	}
+}
+
+// checkGallery reports a gallery that is missing, damaged or out of date.
+func (b *builder) checkGallery(d markup.Demo, report func(off int, sev diag.Severity, msg string)) {
+	if d.Name == "" {
+		return // reported by the parser
+	}
+	unknownKeys(d, report)
+	if _, err := b.gallery(d.Name); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			report(d.Offset, diag.Error, "gallery "+d.Name+": "+line)
+		}
+	}
+}
+
+// unknownKeys warns about keys of a block that mean nothing.
+func unknownKeys(d markup.Demo, report func(off int, sev diag.Severity, msg string)) {
+	var keys []string
+	for k := range d.Params {
+		if !slices.Contains(demo.Params, k) {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		report(d.Offset, diag.Warning, fmt.Sprintf("%s %s: unknown key %q (known: %s)", d.Lang, d.Name, k, strings.Join(demo.Params, ", ")))
 	}
 }
 
@@ -182,5 +236,5 @@ func (b *builder) readOutput(p string) ([]byte, error) {
 			return os.ReadFile(f.Abs)
 		}
 	}
-	return nil, fmt.Errorf("%s: not in the site", p)
+	return nil, fmt.Errorf("%s: not in the site: %w", p, fs.ErrNotExist)
 }

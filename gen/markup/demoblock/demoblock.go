@@ -1,6 +1,7 @@
-// Package demoblock turns fenced blocks with the info string "demo" into
-// kast.Demo nodes and renders them through a hook the site supplies, so that
-// Markdown stays ignorant of which demos exist and where their files live.
+// Package demoblock turns fenced blocks with the info string "demo" or
+// "gallery" into kast.Demo nodes and renders them through a hook the site
+// supplies, so that Markdown stays ignorant of which demos and galleries
+// exist and where their files live.
 //
 //	```demo
 //	name: vae-latent
@@ -55,6 +56,9 @@ func (e *demoblock) Extend(m goldmark.Markdown) {
 	))
 }
 
+// Langs are the info strings this extension takes over.
+var Langs = map[string]bool{"demo": true, "gallery": true}
+
 type transformer struct{}
 
 // Transform replaces each ```demo block by a kast.Demo carrying its body.
@@ -62,20 +66,21 @@ func (transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Co
 	src := reader.Source()
 	var blocks []*ast.FencedCodeBlock
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if fb, ok := n.(*ast.FencedCodeBlock); ok && entering && string(fb.Language(src)) == "demo" {
+		if fb, ok := n.(*ast.FencedCodeBlock); ok && entering && Langs[string(fb.Language(src))] {
 			blocks = append(blocks, fb)
 		}
 		return ast.WalkContinue, nil
 	})
 	for _, fb := range blocks {
 		off := fb.Info.Segment.Start
-		d := &kast.Demo{Params: map[string]string{}, Offset: off}
+		lang := string(fb.Language(src))
+		d := &kast.Demo{Lang: lang, Params: map[string]string{}, Offset: off}
 		d.SetLines(fb.Lines())
 		body := fb.Lines().Value(src)
 		if err := parseParams(body, d.Params); err != nil {
-			diag.Add(pc, diag.Diagnostic{Offset: off, Severity: diag.Error, Msg: "demo block: " + err.Error()})
+			diag.Add(pc, diag.Diagnostic{Offset: off, Severity: diag.Error, Msg: lang + " block: " + err.Error()})
 		} else if d.Name = d.Params["name"]; d.Name == "" {
-			diag.Add(pc, diag.Diagnostic{Offset: off, Severity: diag.Error, Msg: "demo block has no name (write `name: vae-latent` inside it)"})
+			diag.Add(pc, diag.Diagnostic{Offset: off, Severity: diag.Error, Msg: lang + " block has no name (write `name: …` inside it)"})
 		}
 		fb.Parent().ReplaceChild(fb.Parent(), fb, d)
 	}
@@ -117,9 +122,9 @@ func (r *nodeRenderer) renderDemo(w util.BufWriter, _ []byte, n ast.Node, enteri
 	if r.render != nil && d.Name != "" {
 		return ast.WalkSkipChildren, r.render(w, d)
 	}
-	w.WriteString(`<figure class="kogi-demo kogi-demo-missing" data-demo="`)
+	w.WriteString(`<figure class="kogi-demo kogi-demo-missing" data-` + d.Lang + `="`)
 	w.Write(util.EscapeHTML([]byte(d.Name)))
-	w.WriteString(`"><figcaption>demo `)
+	w.WriteString(`"><figcaption>` + d.Lang + ` `)
 	w.Write(util.EscapeHTML([]byte(d.Name)))
 	w.WriteString("</figcaption></figure>\n")
 	return ast.WalkSkipChildren, nil

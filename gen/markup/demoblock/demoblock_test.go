@@ -58,7 +58,7 @@ func TestDemoBlock(t *testing.T) {
 func TestDemoBlockBadInput(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		{"```demo\n```\n", "has no name"},
-		{"```demo\ncaption: x\n```\n", "has no name"},
+		{"```gallery\ncaption: x\n```\n", "gallery block has no name"},
 		{"```demo\nname: [a, b\n```\n", "not YAML"},
 		{"```demo\nname:\n  nested: 1\n```\n", "want a plain value"},
 	} {

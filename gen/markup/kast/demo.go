@@ -10,12 +10,15 @@ import (
 // KindDemo is the NodeKind of Demo.
 var KindDemo = ast.NewNodeKind("Demo")
 
-// Demo is an interactive demo embedded with a fenced block whose info string
-// is "demo"; the block's body is YAML (`name: vae-latent`), so the page still
-// reads as a code block on GitHub. Its Lines are the body.
+// Demo is an interactive demo or a gallery embedded with a fenced block whose
+// info string is "demo" or "gallery"; the block's body is YAML (`name:
+// vae-latent`), so the page still reads as a code block on GitHub. Its Lines
+// are the body.
 type Demo struct {
 	ast.BaseBlock
 
+	// Lang is the info string: "demo" or "gallery".
+	Lang string
 	// Name says which demo (required).
 	Name string
 	// Params holds every key of the body, name included, as text.
@@ -38,6 +41,7 @@ func (n *Demo) Dump(source []byte, level int) {
 	}
 	sort.Strings(keys)
 	ast.DumpHelper(n, source, level, map[string]string{
+		"Lang":   n.Lang,
 		"Name":   n.Name,
 		"Params": strings.Join(keys, " "),
 	}, nil)
