@@ -137,9 +137,11 @@ func run(cfg config.Build, write bool) (Result, *builder, error) {
 // writeRest writes everything that is not a page, then removes what an older
 // build left behind.
 func (b *builder) writeRest() error {
+	b.stats = openStatIndex(b.cfg.CacheDir)
 	if err := b.copyFiles(); err != nil {
 		return err
 	}
+	b.stats.save() // only a cache: the next build reads the files again
 	if err := b.tree.writeFile(markerFile, []byte(markerText)); err != nil {
 		return err
 	}
@@ -208,6 +210,7 @@ type builder struct {
 	files         []*File            // everything copied, after planFiles
 	missingAssets []string           // mounts whose folder does not exist
 	demos         demoSet            // ```demo blocks in use
+	stats         *statIndex         // minify-cache entries by source stat
 	anyMath       atomic.Bool
 	outputs       map[string]bool // every output path, for the reference check
 	probs         Problems

@@ -172,3 +172,35 @@ func TestMain(m *testing.M) {
 	testenv.Cleanup()
 	os.Exit(code)
 }
+
+// TestStatIndex: a rebuild links minified files by their stat key, and an
+// edited file (even one of the same size) is minified again.
+func TestStatIndex(t *testing.T) {
+	svg := `<svg xmlns="http://www.w3.org/2000/svg"><!-- c --><rect width="1" height="1"/></svg>`
+	dir := writeSite(t, map[string]string{"fig.svg": svg, "a.md": "---\ntitle: a\n---\n![図](fig.svg)\n"})
+	out := filepath.Join(t.TempDir(), "public")
+	cfg := testenv.Config(dir, out)
+	cfg.CacheDir = t.TempDir()
+	build := func() {
+		t.Helper()
+		if res, err := Build(cfg); err != nil {
+			t.Fatalf("build: %v\n%s", err, problemsText(res.Problems, dir))
+		}
+	}
+	build()
+	index := read(t, filepath.Join(cfg.CacheDir, "minify", "stat-index"))
+	if !strings.Contains(index, filepath.Join(dir, "fig.svg")) {
+		t.Fatalf("stat index lacks the SVG:\n%s", index)
+	}
+	build()
+	if got := read(t, filepath.Join(out, "fig.svg")); strings.Contains(got, "<!--") || !strings.Contains(got, "rect") {
+		t.Fatalf("second build: %q", got)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "fig.svg"), []byte(strings.Replace(svg, `width="1"`, `width="7"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build()
+	if got := read(t, filepath.Join(out, "fig.svg")); !strings.Contains(got, `width="7"`) {
+		t.Errorf("an edited SVG of the same size kept its old output: %q", got)
+	}
+}

@@ -27,14 +27,16 @@ var minifierVersion = sync.OnceValue(func() string {
 // what went in, and hard-linked from there: minifying the corpus's 196 SVGs
 // took longer than rendering its 63 pages, and they rarely change between
 // builds. Without a cache folder it simply minifies.
-func (b *builder) minifyCached(ext string, src []byte, rel string) error {
+//
+// It returns the cache file it linked, "" when it wrote the output itself.
+func (b *builder) minifyCached(ext string, src []byte, rel string) (string, error) {
 	dir := b.cfg.CacheDir
 	if dir == "" {
 		out, err := b.min.file(ext, src)
 		if err != nil {
 			out = src // not minifiable: still the author's file
 		}
-		return b.tree.writeFile(rel, out)
+		return "", b.tree.writeFile(rel, out)
 	}
 	h := sha256.New()
 	h.Write([]byte(minifierVersion() + "\x00" + ext + "\x00"))
@@ -42,7 +44,7 @@ func (b *builder) minifyCached(ext string, src []byte, rel string) error {
 	sum := hex.EncodeToString(h.Sum(nil))
 	cached := filepath.Join(dir, "minify", sum[:2], sum[2:]+ext)
 	if _, err := os.Stat(cached); err == nil {
-		return b.tree.link(rel, cached)
+		return cached, b.tree.link(rel, cached)
 	}
 	out, err := b.min.file(ext, src)
 	if err != nil {
@@ -57,11 +59,11 @@ func (b *builder) minifyCached(ext string, src []byte, rel string) error {
 			// web server running as another user could not read it.
 			merr := os.Chmod(tmp.Name(), 0o644)
 			if werr == nil && cerr == nil && merr == nil && os.Rename(tmp.Name(), cached) == nil {
-				return b.tree.link(rel, cached)
+				return cached, b.tree.link(rel, cached)
 			} else {
 				os.Remove(tmp.Name())
 			}
 		}
 	}
-	return b.tree.writeFile(rel, out)
+	return "", b.tree.writeFile(rel, out)
 }

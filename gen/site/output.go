@@ -125,11 +125,24 @@ func (b *builder) copyFiles() error {
 
 func (b *builder) copyFile(f *File) error {
 	if b.min != nil && !f.Verbatim && b.min.handles(path.Ext(f.Out)) {
+		fi, err := os.Stat(f.Abs)
+		if err != nil {
+			return err
+		}
+		if cached, ok := b.stats.lookup(f.Abs, fi); ok {
+			b.stats.keep(f.Abs, fi)
+			return b.tree.link(f.Out, cached)
+		}
 		src, err := os.ReadFile(f.Abs)
 		if err != nil {
 			return err
 		}
-		return b.minifyCached(path.Ext(f.Out), src, f.Out)
+		cached, err := b.minifyCached(path.Ext(f.Out), src, f.Out)
+		if err == nil && cached != "" {
+			b.stats.record(f.Abs, fi, cached)
+			b.stats.keep(f.Abs, fi)
+		}
+		return err
 	}
 	return b.tree.link(f.Out, f.Abs)
 }
