@@ -1,7 +1,11 @@
 // Command gpuruntime trains the course's generative models with GoMLX and
 // writes what the lecture pages' demos load (weights, maps, manifests).
 //
-//	go run ./gpuruntime train vae [flags]   # MNIST VAE → static/demos/vae/
+//	go run ./gpuruntime train vae [flags]        # MNIST VAE → static/demos/vae/
+//	go run ./gpuruntime train judge [flags]      # MNIST classifier that judges generated digits
+//	go run ./gpuruntime train ddpm [flags]       # diffusion model (--preset cpu: latent, gpu: pixel U-Net)
+//	go run ./gpuruntime sample ddpm [flags]      # samples.png, the judge's verdict
+//	go run ./gpuruntime render diffusion [flags] # forward.gif, reverse.gif, strip.png, manifest.json
 //
 // Each command is one entry of the commands table: its words, a one-line
 // summary for the usage text, and a function that parses its own flags.
@@ -17,8 +21,7 @@ import (
 )
 
 // command is one gpuruntime subcommand, named by one or more words
-// ("train vae"); later ones (train ddpm, sample ddpm, render diffusion)
-// are added to the table.
+// ("train vae").
 type command struct {
 	words   []string
 	summary string
@@ -27,6 +30,11 @@ type command struct {
 
 var commands = []command{
 	{[]string{"train", "vae"}, "train the MNIST VAE (2-D and 16-D latent) and export it for the browser", trainVAE},
+	{[]string{"train", "judge"}, "train the MNIST classifier that judges generated digits", trainJudge},
+	{[]string{"train", "ddpm"}, "train the diffusion model of a preset (cpu: latent DDPM, gpu: pixel U-Net)", trainDDPM},
+	{[]string{"sample", "ddpm"}, "draw samples: samples.png, the sampling trajectory, the judge's verdict", sampleDDPM},
+	{[]string{"check", "backend"}, "open a backend and run a matrix product and its gradient on it", checkBackend},
+	{[]string{"render", "diffusion"}, "draw forward.gif, reverse.gif, strip.png and write the gallery's manifest.json", renderDiffusion},
 }
 
 // usageError marks a mistake in the command line (exit status 2).
@@ -44,7 +52,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			err := c.run(args[len(c.words):], stdout, stderr)
 			var ue usageError
 			switch {
-			case err == nil:
+			case err == nil || errors.Is(err, errHelp):
 				return 0
 			case errors.As(err, &ue):
 				fmt.Fprintf(stderr, "gpuruntime %s: %v\n", strings.Join(c.words, " "), err)

@@ -157,8 +157,13 @@ func isTerminal(w io.Writer) bool {
 	return ok && progress.IsTerminal(f)
 }
 
-// gitCommit is the commit the export was made from, for the manifest.
+// gitCommit is the commit the export was made from, for the manifest:
+// KOGI_GIT_COMMIT when set (the device machine runs a copy of the tree
+// without .git; gpuruntime/device/build.sh records the commit), else HEAD.
 func gitCommit() string {
+	if c := os.Getenv("KOGI_GIT_COMMIT"); c != "" {
+		return c
+	}
 	out, err := exec.Command("git", "rev-parse", "HEAD").Output()
 	if err != nil {
 		return "unknown"

@@ -3,6 +3,8 @@
 package backend
 
 import (
+	"slices"
+
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/xla"
 )
@@ -15,5 +17,9 @@ func init() {
 	newXLA = func(plugin string) (backends.Backend, error) {
 		xla.EnableAutoInstall(false)
 		return xla.New(plugin)
+	}
+	cudaPlugin = func() bool {
+		xla.EnableAutoInstall(false)
+		return slices.Contains(xla.GetAvailablePlugins(), "cuda")
 	}
 }

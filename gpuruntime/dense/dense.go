@@ -58,3 +58,28 @@ func Layer(ctx *context.Context, x *graph.Node, out int) *graph.Node {
 	b := ctx.VariableWithShape("biases", shapes.Make(dtype, out)).ValueGraph(x.Graph())
 	return graph.Add(MatMul(x, w), graph.ExpandAxes(b, 0))
 }
+
+// LayerSum is a fully connected layer on the concatenation of xs along their
+// last axis, computed as x₀·w₀ + x₁·w₁ + … + b without building the
+// concatenation: the gradient of a concatenation is a slice, and the gradient
+// of a slice is a Pad, which simplego does not implement. The weights of
+// xs[0] are named "weights" (so a one-input LayerSum is Layer), the others
+// "weights_1", "weights_2", …; all xs are [batch, in_i].
+func LayerSum(ctx *context.Context, out int, xs ...*graph.Node) *graph.Node {
+	var sum *graph.Node
+	for i, x := range xs {
+		name := "weights"
+		if i > 0 {
+			name = fmt.Sprintf("weights_%d", i)
+		}
+		in := x.Shape().Dimensions[x.Rank()-1]
+		w := ctx.VariableWithShape(name, shapes.Make(x.DType(), in, out)).ValueGraph(x.Graph())
+		if p := MatMul(x, w); sum == nil {
+			sum = p
+		} else {
+			sum = graph.Add(sum, p)
+		}
+	}
+	b := ctx.VariableWithShape("biases", shapes.Make(xs[0].DType(), out)).ValueGraph(xs[0].Graph())
+	return graph.Add(sum, graph.ExpandAxes(b, 0))
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/kogi-course/kogi/gpuruntime/backend"
 )
@@ -143,4 +144,48 @@ func BenchmarkStep(b *testing.B) {
 			}
 		})
 	}
+}
+
+// LayerSum over several inputs is Layer over their concatenation, with the
+// weight matrices stacked.
+func TestLayerSumIsLayerOnConcatenation(t *testing.T) {
+	b := newBackend(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	x1, x2 := randomTensor(rng, 5, 3), randomTensor(rng, 5, 2)
+	ctx := context.New()
+	sum, err := context.ExecOnce(b, ctx, func(ctx *context.Context, x1, x2 *graph.Node) *graph.Node {
+		return LayerSum(ctx.In("sum"), 4, x1, x2)
+	}, x1, x2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w1 := tensors.MustCopyFlatData[float32](ctx.GetVariableByScopeAndName("/sum", "weights").MustValue())
+	w2 := tensors.MustCopyFlatData[float32](ctx.GetVariableByScopeAndName("/sum", "weights_1").MustValue())
+	stacked := tensors.FromFlatDataAndDimensions(append(w1, w2...), 5, 4)
+	cat := tensors.FromFlatDataAndDimensions(
+		concatRows(tensors.MustCopyFlatData[float32](x1), 3, tensors.MustCopyFlatData[float32](x2), 2), 5, 5)
+	ctx2 := context.New()
+	ctx2.In("one").VariableWithValue("weights", stacked)
+	ctx2.In("one").VariableWithValue("biases", tensors.FromFlatDataAndDimensions(make([]float32, 4), 4))
+	one, err := context.ExecOnce(b, ctx2.Reuse(), func(ctx *context.Context, x *graph.Node) *graph.Node {
+		return Layer(ctx.In("one"), x, 4)
+	}, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, c := tensors.MustCopyFlatData[float32](sum), tensors.MustCopyFlatData[float32](one)
+	for i := range a {
+		if math.Abs(float64(a[i]-c[i])) > 1e-5 {
+			t.Fatalf("value %d: LayerSum %g, Layer on the concatenation %g", i, a[i], c[i])
+		}
+	}
+}
+
+func concatRows(a []float32, na int, b []float32, nb int) []float32 {
+	var out []float32
+	for r := range len(a) / na {
+		out = append(out, a[r*na:(r+1)*na]...)
+		out = append(out, b[r*nb:(r+1)*nb]...)
+	}
+	return out
 }

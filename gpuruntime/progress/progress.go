@@ -23,9 +23,13 @@ func IsTerminal(f *os.File) bool {
 
 // Bar tracks one run of Total steps, split into units (epochs) of
 // UnitSteps steps; Start may be above 0 when a run resumes.
+//
+// A bar made by NewSteps has no epochs: it counts the run's steps, and its
+// units are report intervals (one line per interval off a terminal).
 type Bar struct {
 	w         io.Writer
 	tty       bool
+	steps     bool // NewSteps: no epochs
 	label     string
 	total     int // steps in the whole run
 	unitSteps int
@@ -39,6 +43,15 @@ type Bar struct {
 // start are already done.
 func New(w io.Writer, tty bool, label string, total, unitSteps, start int) *Bar {
 	return &Bar{w: w, tty: tty, label: label, total: total, unitSteps: unitSteps, start: start, began: time.Now(), now: time.Now}
+}
+
+// NewSteps returns a bar for a run of total steps without epochs, of which
+// start are done; off a terminal it writes a line every reportEvery steps
+// (at each call of Unit).
+func NewSteps(w io.Writer, tty bool, label string, total, reportEvery, start int) *Bar {
+	b := New(w, tty, label, total, reportEvery, start)
+	b.steps = true
+	return b
 }
 
 // eta is the time left for the steps after step, at the mean pace since the
@@ -64,13 +77,20 @@ func (b *Bar) Step(step int, note string) {
 		return
 	}
 	b.lastDraw = now
+	const width = 24
+	perStep, left := b.eta(step, now)
+	if b.steps {
+		fill := step * width / max(b.total, 1)
+		fmt.Fprintf(b.w, "\r%s [%s%s] %d/%d %s/step ETA %s %s\x1b[K",
+			b.label, strings.Repeat("=", fill), strings.Repeat(" ", width-fill), step, b.total,
+			perStep.Round(time.Millisecond), Duration(left), note)
+		return
+	}
 	unit, inUnit := step/b.unitSteps, step%b.unitSteps
 	if inUnit == 0 && step > 0 {
 		unit, inUnit = unit-1, b.unitSteps
 	}
-	const width = 24
 	fill := inUnit * width / b.unitSteps
-	perStep, left := b.eta(step, now)
 	fmt.Fprintf(b.w, "\r%s epoch %d/%d [%s%s] %d/%d %s/step ETA %s %s\x1b[K",
 		b.label, unit+1, (b.total+b.unitSteps-1)/b.unitSteps,
 		strings.Repeat("=", fill), strings.Repeat(" ", width-fill), inUnit, b.unitSteps,
@@ -84,6 +104,10 @@ func (b *Bar) Unit(step int, summary string) {
 	unit := step / b.unitSteps
 	if b.tty {
 		fmt.Fprintf(b.w, "\r\x1b[K")
+		return
+	}
+	if b.steps {
+		fmt.Fprintf(b.w, "%s step %d/%d, %s, ETA %s\n", b.label, step, b.total, summary, Duration(left))
 		return
 	}
 	fmt.Fprintf(b.w, "%s epoch %d/%d done, %s, ETA %s\n", b.label, unit, (b.total+b.unitSteps-1)/b.unitSteps, summary, Duration(left))

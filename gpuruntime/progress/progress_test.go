@@ -48,6 +48,25 @@ func TestBarTerminal(t *testing.T) {
 	}
 }
 
+// Steps mode: no epochs, the whole run's step count, one line per report.
+func TestBarSteps(t *testing.T) {
+	var sb strings.Builder
+	b := NewSteps(&sb, true, "ddpm", 400, 100, 100) // resumed at step 100
+	b.now = fakeClock()
+	b.began = time.Unix(0, 0)
+	b.Step(300, "loss 0.412")
+	got := sb.String()
+	if !strings.HasPrefix(got, "\rddpm [") || !strings.Contains(got, "] 300/400 5ms/step ETA 1s loss 0.412") || strings.Contains(got, "epoch") {
+		t.Fatalf("bar = %q", got)
+	}
+	sb.Reset()
+	b.tty = false
+	b.Unit(400, "loss 0.398")
+	if got := sb.String(); !strings.HasPrefix(got, "ddpm step 400/400, loss 0.398, ETA 0s\n") {
+		t.Fatalf("line = %q", got)
+	}
+}
+
 func TestDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		3 * time.Second:                           "3s",

@@ -2,9 +2,6 @@ package vae
 
 import (
 	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +16,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
+	"github.com/kogi-course/kogi/gpuruntime/artifact"
 	"github.com/kogi-course/kogi/gpuruntime/mnist"
 	wvae "github.com/kogi-course/kogi/wasmdemo/vae"
 )
@@ -436,39 +434,8 @@ func rows(flat []float32, n int) [][]float32 {
 	return out
 }
 
-func sha(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
-}
+func sha(b []byte) string { return artifact.SHA256(b) }
 
-// gzipSize is the file's size gzipped at level 9, what the page budget counts.
-func gzipSize(b []byte) int {
-	var buf bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	w.Write(b)
-	w.Close()
-	return buf.Len()
-}
+func gzipSize(b []byte) int { return artifact.GzipSize(b) }
 
-// writeAtomic replaces path by data through a temporary file and a rename,
-// so an interrupted export never leaves half a file to be committed.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
+func writeAtomic(path string, data []byte) error { return artifact.WriteAtomic(path, data) }

@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
@@ -19,6 +16,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/metrics"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 
+	"github.com/kogi-course/kogi/gpuruntime/ckpt"
 	"github.com/kogi-course/kogi/gpuruntime/mnist"
 	"github.com/kogi-course/kogi/gpuruntime/progress"
 )
@@ -224,6 +222,16 @@ func Train(opts Options, trainSet, testSet *mnist.Set) (run *Run, err error) {
 	return run, nil
 }
 
+// EpochsDone is the number of epochs in the history of a context loaded
+// from a checkpoint of Train.
+func EpochsDone(ctx *context.Context) int {
+	var h []Epoch
+	if json.Unmarshal([]byte(context.GetParamOr(ctx, paramHistory, "[]")), &h) != nil {
+		return 0
+	}
+	return len(h)
+}
+
 // termMetric reports the batch mean of one loss term (0: reconstruction, 1: KL).
 func termMetric(i int) metrics.BaseMetricGraph {
 	return func(_ *context.Context, _, predictions []*graph.Node) *graph.Node {
@@ -235,37 +243,7 @@ func termMetric(i int) metrics.BaseMetricGraph {
 // checkpoint's weights, optimizer state and params into it, and checks that
 // the checkpoint was trained with the same hyperparameters as asked now.
 func openCheckpoints(ctx *context.Context, dir string) (*checkpoints.Handler, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("checkpoint folder: %w", err)
-	}
-	want := map[string]string{}
-	for _, k := range checkedParams {
-		v, _ := ctx.GetParam(k)
-		want[k] = fmt.Sprint(v)
-	}
-	h, err := checkpoints.Build(ctx).Dir(dir).Keep(3).ExcludeParams(ParamEpochs, ParamStepsPerEpoch).Done()
-	if err != nil {
-		latest := latestCheckpoint(dir)
-		return nil, fmt.Errorf("corrupt checkpoint %s: %v\n(delete it, with its .bin, to resume from the checkpoint before it, or delete %s to start over)", latest, err, dir)
-	}
-	for _, k := range checkedParams {
-		v, _ := ctx.GetParam(k)
-		if got := fmt.Sprint(v); got != want[k] {
-			return nil, fmt.Errorf("the checkpoint in %s was trained with %s=%s, this run asks for %s: use another --out or delete that folder", dir, k, got, want[k])
-		}
-	}
-	return h, nil
-}
-
-// latestCheckpoint names the newest checkpoint metadata file in dir, the one
-// checkpoints.Build loads (it sorts the names, which start with a counter).
-func latestCheckpoint(dir string) string {
-	names, _ := filepath.Glob(filepath.Join(dir, "checkpoint-*.json"))
-	if len(names) == 0 {
-		return dir
-	}
-	sort.Strings(names)
-	return names[len(names)-1]
+	return ckpt.Open(ctx, dir, checkedParams, []string{ParamEpochs, ParamStepsPerEpoch})
 }
 
 // evalBatch is the test evaluation's batch: 10,000 test digits in 20 batches.

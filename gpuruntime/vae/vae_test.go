@@ -18,6 +18,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 
 	"github.com/kogi-course/kogi/gpuruntime/backend"
+	"github.com/kogi-course/kogi/gpuruntime/ckpt"
 	"github.com/kogi-course/kogi/gpuruntime/mnist"
 	wvae "github.com/kogi-course/kogi/wasmdemo/vae"
 )
@@ -182,7 +183,7 @@ func TestCorruptCheckpoint(t *testing.T) {
 			if _, err := tinyRun(t, dir, 1, 0); err != nil {
 				t.Fatal(err)
 			}
-			json := latestCheckpoint(dir)
+			json := ckpt.Latest(dir)
 			path := strings.TrimSuffix(json, ".json") + which
 			b, err := os.ReadFile(path)
 			if err != nil {
