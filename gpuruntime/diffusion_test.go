@@ -49,7 +49,9 @@ func TestDiffusionPipeline(t *testing.T) {
 	}
 	if m.Preset != "cpu" || m.Steps != 30 || m.SampleSteps != 20 || m.Seed != 1 || m.Judge.Samples != 64 ||
 		!strings.HasPrefix(m.Recipe, "latent diffusion: ") || m.Params <= 0 || m.Seconds <= 0 || m.StepsPerS <= 0 || m.ImagesPerS <= 0 ||
-		!strings.Contains(m.Backend, "simplego") || !strings.Contains(m.Device, "CPU cores") || m.GitCommit == "" {
+		!strings.Contains(m.Backend, "simplego") || !strings.Contains(m.Device, "CPU cores") || m.GitCommit == "" ||
+		m.TrainSeed != 1 || !strings.Contains(m.Data, "1024 training digits") ||
+		m.ParamsDetail["denoiser"] <= 0 || m.Params != m.ParamsDetail["denoiser"]+m.ParamsDetail["vae_decoder"] {
 		t.Fatalf("manifest %+v", m)
 	}
 	for name, frames := range map[string]int{gallery.ForwardGIF: 12, gallery.ReverseGIF: 12, gallery.StripPNG: 6} {

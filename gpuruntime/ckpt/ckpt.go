@@ -34,7 +34,7 @@ func Open(ctx *context.Context, dir string, checked, exclude []string) (*checkpo
 	}
 	h, err := checkpoints.Build(ctx).Dir(dir).Keep(Keep).ExcludeParams(exclude...).Done()
 	if err != nil {
-		return nil, fmt.Errorf("corrupt checkpoint %s: %v\n(delete it, with its .bin, to resume from the checkpoint before it, or delete %s to start over)", Latest(dir), err, dir)
+		return nil, corrupt(dir, err)
 	}
 	for _, k := range checked {
 		v, _ := ctx.GetParam(k)
@@ -43,6 +43,23 @@ func Open(ctx *context.Context, dir string, checked, exclude []string) (*checkpo
 		}
 	}
 	return h, nil
+}
+
+// Load reads the latest checkpoint in dir into ctx for inference: params,
+// and every variable created in ctx at once (Open leaves the values aside
+// until a graph creates the variables), so they can be counted and read.
+func Load(ctx *context.Context, dir string) error {
+	if !Exists(dir) {
+		return fmt.Errorf("no checkpoint in %s", dir)
+	}
+	if _, err := checkpoints.Load(ctx).Dir(dir).Immediate().Done(); err != nil {
+		return corrupt(dir, err)
+	}
+	return nil
+}
+
+func corrupt(dir string, err error) error {
+	return fmt.Errorf("corrupt checkpoint %s: %v\n(delete it, with its .bin, to resume from the checkpoint before it, or delete %s to start over)", Latest(dir), err, dir)
 }
 
 // Exists reports whether dir holds at least one checkpoint.

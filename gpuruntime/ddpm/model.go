@@ -34,7 +34,9 @@ type Model struct {
 	VAE       *wvae.Model
 	Mean, Std []float64
 
-	Steps          int     // denoiser steps trained
+	Steps          int // denoiser steps trained
+	TrainSeed      int64
+	TrainExamples  int     // 0 when the checkpoint does not say
 	Seconds        float64 // denoiser training wall seconds
 	VAESeconds     float64
 	TrainBackend   string
@@ -96,7 +98,7 @@ func Load(p Preset, dir string, be backends.Backend) (m *Model, err error) {
 	// The checkpoint's hyperparameters win over the preset's: a model
 	// trained with --timesteps or --schedule is sampled as trained.
 	ctx := context.New()
-	if _, err := ckpt.Open(ctx, ddir, nil, nil); err != nil {
+	if err := ckpt.Load(ctx, ddir); err != nil {
 		return nil, err
 	}
 	p = presetFromContext(p, ctx)
@@ -107,12 +109,14 @@ func Load(p Preset, dir string, be backends.Backend) (m *Model, err error) {
 		return nil, err
 	}
 	m = &Model{Preset: p, Sched: sched, Ctx: ctx, Backend: be, execs: map[int]*context.Exec{},
-		Steps:        int(optimizers.GetGlobalStep(ctx)),
-		Seconds:      steptrain.TrainedSeconds(ctx),
-		History:      steptrain.History(ctx),
-		VAESeconds:   context.GetParamOr(ctx, paramVAESeconds, 0.0),
-		TrainBackend: context.GetParamOr(ctx, paramBackend, ""),
-		TrainDevice:  context.GetParamOr(ctx, paramDevice, ""),
+		Steps:         int(optimizers.GetGlobalStep(ctx)),
+		Seconds:       steptrain.TrainedSeconds(ctx),
+		History:       steptrain.History(ctx),
+		VAESeconds:    context.GetParamOr(ctx, paramVAESeconds, 0.0),
+		TrainBackend:  context.GetParamOr(ctx, paramBackend, ""),
+		TrainDevice:   context.GetParamOr(ctx, paramDevice, ""),
+		TrainSeed:     context.GetParamOr(ctx, ParamSeed, int64(0)),
+		TrainExamples: context.GetParamOr(ctx, paramExamples, 0),
 	}
 	m.DenoiserParams = countParams(ctx, "/ddpm")
 	if p.Recipe == "latent" {
@@ -130,7 +134,7 @@ func Load(p Preset, dir string, be backends.Backend) (m *Model, err error) {
 			return nil, fmt.Errorf("no trained VAE in %s: run `go run ./gpuruntime train ddpm --preset %s` first", vdir, p.Name)
 		}
 		vctx := vae.DefaultContext()
-		if _, err := ckpt.Open(vctx, vdir, nil, nil); err != nil {
+		if err := ckpt.Load(vctx, vdir); err != nil {
 			return nil, err
 		}
 		arch, err := vae.ArchFromContext(vctx)

@@ -28,6 +28,7 @@ const (
 	paramVAESeconds = "kogi_vae_seconds" // training wall seconds of the VAE stage
 	paramBackend    = "kogi_backend"     // what the last training part ran on
 	paramDevice     = "kogi_device"
+	paramExamples   = "kogi_train_examples" // training digits
 )
 
 // TrainOptions configure a training run of a preset.
@@ -71,7 +72,7 @@ func Train(o TrainOptions, trainSet, testSet *mnist.Set) (*TrainResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	params := map[string]any{paramBackend: o.BackendText, paramDevice: o.Device}
+	params := map[string]any{paramBackend: o.BackendText, paramDevice: o.Device, paramExamples: trainSet.N()}
 	var data []float32
 	var vaeSeconds float64
 	if p.Recipe == "latent" {

@@ -73,6 +73,7 @@ type ManifestData struct {
 	Files       map[string]File `json:"files"`
 
 	RecipeDetail  string             `json:"recipe_detail"`
+	TrainSeed     int64              `json:"train_seed"`
 	Data          string             `json:"data"`
 	Schedule      string             `json:"schedule"`
 	ParamsDetail  map[string]int     `json:"params_detail"`
