@@ -148,7 +148,7 @@ func (g *Gallery) WriteHTML(w io.Writer, url func(string) string, caption string
 		s.Frames, esc(joinInts(s.T)), s.Frames, s.FrameWidth, s.FrameHeight)
 	fmt.Fprintf(&b, "<div class=\"kogi-scrub-view\" tabindex=\"0\" role=\"group\" aria-label=\"逆拡散過程の各段階 (横にスクロール)\"><img draggable=\"false\" src=\"%s\" width=\"%d\" height=\"%d\" alt=\"逆拡散過程を %d 段階に分けて左から順に並べた画像\" loading=\"lazy\" decoding=\"async\"></div>\n",
 		src("strip.png"), s.Width, s.Height, s.Frames)
-	fmt.Fprintf(&b, "<label class=\"kogi-scrub-control\" hidden>t = <output>%d</output> <input type=\"range\" min=\"0\" max=\"%d\" value=\"0\" step=\"1\" aria-label=\"逆拡散の段階\"></label>\n", firstT(s.T), s.Frames-1)
+	fmt.Fprintf(&b, "<label class=\"kogi-scrub-control\" hidden><span>t = <output>%d</output></span> <input type=\"range\" min=\"0\" max=\"%d\" value=\"0\" step=\"1\" aria-label=\"逆拡散の段階\"></label>\n", firstT(s.T), s.Frames-1)
 	b.WriteString("</div>\n")
 	if caption != "" {
 		fmt.Fprintf(&b, "<figcaption>%s</figcaption>\n", esc(caption))

@@ -1,6 +1,9 @@
 package site
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/cdproto/input"
@@ -65,5 +68,40 @@ func TestGalleryScrubberInBrowser(t *testing.T) {
 	}
 	if got := state(); got != "0 2 2" {
 		t.Errorf("after dragging across %v: %q, want the last frame", box, got)
+	}
+}
+
+// TestDiffusionLectureGallery opens the shipped gallery in our diffusion
+// lecture at phone and desktop widths: every picture loads, the scrubber
+// works, nothing overflows sideways. Screenshots go to shotsDir.
+func TestDiffusionLectureGallery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping: browser test")
+	}
+	base, actx := browse(t, "../../content")
+	for _, w := range []int64{360, 1280} {
+		ctx := tab(t, actx, w, 900)
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/gm/lect03/"), chromedp.WaitVisible(".kogi-scrub-control"),
+			chromedp.ScrollIntoView(".kogi-gallery")); err != nil {
+			t.Fatal(err)
+		}
+		got := evalString(t, ctx, `Promise.all([...document.querySelectorAll('.kogi-gallery img')].map(i => i.decode().then(() => i.naturalWidth > 0, () => false)))
+			.then(ok => ok.length + ' ' + ok.filter(Boolean).length + ' ' + (document.documentElement.scrollWidth > innerWidth))`)
+		if got != "4 4 false" {
+			t.Errorf("%d px: images, loaded, overflow = %q; want 4 4 false", w, got)
+		}
+		if err := chromedp.Do(ctx, chromedp.Focus(".kogi-scrub-view"), chromedp.KeyEvent(kb.End)); err != nil {
+			t.Fatal(err)
+		}
+		if got := evalString(t, ctx, `document.querySelector('.kogi-scrub output').textContent`); got != "0" {
+			t.Errorf("%d px: after End the scrubber shows t=%s, want 0", w, got)
+		}
+		shot, err := chromedp.Run(ctx, chromedp.Screenshot(".kogi-gallery"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(shotsDir(t), fmt.Sprintf("gallery-diffusion-%d.png", w)), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
