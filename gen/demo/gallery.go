@@ -25,8 +25,54 @@ const (
 	GalleryJSPath  = "/assets/gallery.js"
 )
 
-// GalleryFiles are the files every gallery must list.
-var GalleryFiles = []string{"samples.png", "forward.gif", "reverse.gif", "strip.png"}
+// galleryLayout is what one kind of gallery shows: pictures side by side,
+// then a scrubber over a strip of frames.
+type galleryLayout struct {
+	panels     []panel
+	strip      string // the frame strip's file
+	stripLabel string // what the scrubber's number is ("t = 500")
+	stripAlt   string // %d: the number of frames
+	stripAria  string
+	values     func(GalleryFile) []int // the number shown for each frame
+}
+
+type panel struct{ file, caption, alt string }
+
+// files lists every file a gallery of this layout must have.
+func (l *galleryLayout) files() []string {
+	var fs []string
+	for _, p := range l.panels {
+		fs = append(fs, p.file)
+	}
+	return append(fs, l.strip)
+}
+
+// galleryLayouts by the manifest's "kind"; a manifest without one is a
+// diffusion gallery, the first kind there was.
+var galleryLayouts = map[string]*galleryLayout{
+	"diffusion": {
+		panels: []panel{
+			{"samples.png", "生成したサンプル 64 枚", "学習したモデルがノイズから生成した手書き数字 64 枚の一覧"},
+			{"forward.gif", "拡散過程: テスト画像に少しずつノイズを加える", "本物の手書き数字にノイズが加わり，最後は砂嵐のようになるアニメーション"},
+			{"reverse.gif", "逆拡散過程: ノイズから数字を生成する", "ノイズから少しずつ数字の形が現れるアニメーション"},
+		},
+		strip: "strip.png", stripLabel: "t",
+		stripAlt:  "逆拡散過程を %d 段階に分けて左から順に並べた画像",
+		stripAria: "逆拡散過程の各段階 (横にスクロール)",
+		values:    func(f GalleryFile) []int { return f.T },
+	},
+	"cyclegan": {
+		panels: []panel{
+			{"triplets.png", "各数字の変換: A → G(A) → F(G(A)) と B → F(B) → G(F(B))", "手書き数字を活字体に変換して元に戻した 3 枚組と，活字体を手書き風に変換して戻した 3 枚組を数字ごとに並べた一覧"},
+			{"training.gif", "学習が進むにつれて変換が現れる様子", "同じ入力の変換結果を学習の途中経過ごとに並べたアニメーション"},
+			{"losses.svg", "損失の推移", "生成器の敵対的損失，サイクル損失，恒等損失，識別器の損失の学習曲線"},
+		},
+		strip: "training_strip.png", stripLabel: "ステップ",
+		stripAlt:  "学習の途中経過 %d 時点の変換結果を左から順に並べた画像",
+		stripAria: "学習の途中経過 (横にスクロール)",
+		values:    func(f GalleryFile) []int { return f.Steps },
+	},
+}
 
 // GalleryFile is one file's entry in the manifest.
 type GalleryFile struct {
@@ -37,11 +83,13 @@ type GalleryFile struct {
 	Frames      int    `json:"frames"`
 	FrameWidth  int    `json:"frame_width"`
 	FrameHeight int    `json:"frame_height"`
-	T           []int  `json:"t"`
+	T           []int  `json:"t"`     // diffusion strip: the time step of each frame
+	Steps       []int  `json:"steps"` // training strip: the training step of each frame
 }
 
 // Manifest is gpuruntime's manifest.json, as much as the page shows.
 type Manifest struct {
+	Kind        string  `json:"kind"` // "diffusion" (also when absent) or "cyclegan"
 	Model       string  `json:"model"`
 	Recipe      string  `json:"recipe"`
 	Params      int     `json:"params"`
@@ -60,13 +108,21 @@ type Manifest struct {
 		ClassEntropy   float64 `json:"class_entropy"`
 		Samples        int     `json:"samples"`
 	} `json:"judge"`
-	Files map[string]GalleryFile `json:"files"`
+	ContentPreservation *struct {
+		AToB            float64 `json:"a_to_b"`
+		BToA            float64 `json:"b_to_a"`
+		PassthroughAToB float64 `json:"passthrough_a_to_b"`
+		PassthroughBToA float64 `json:"passthrough_b_to_a"`
+	} `json:"content_preservation"`
+	CycleL1 float64                `json:"cycle_l1"`
+	Files   map[string]GalleryFile `json:"files"`
 }
 
 // Gallery is a checked gallery, ready to render.
 type Gallery struct {
 	Name     string
 	Manifest Manifest
+	layout   *galleryLayout
 }
 
 var galleryName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
@@ -93,8 +149,15 @@ func LoadGallery(name string, read ReadFunc) (*Gallery, error) {
 	if err := json.Unmarshal(raw, &g.Manifest); err != nil {
 		return nil, fmt.Errorf("%s: %w", mpath, err)
 	}
+	kind := g.Manifest.Kind
+	if kind == "" {
+		kind = "diffusion"
+	}
+	if g.layout = galleryLayouts[kind]; g.layout == nil {
+		return nil, fmt.Errorf("%s: unknown kind %q (known: cyclegan, diffusion)", mpath, kind)
+	}
 	var errs []error
-	for _, f := range GalleryFiles {
+	for _, f := range g.layout.files() {
 		e, ok := g.Manifest.Files[f]
 		if !ok {
 			errs = append(errs, fmt.Errorf("%s: lists no %s", mpath, f))
@@ -116,8 +179,8 @@ func LoadGallery(name string, read ReadFunc) (*Gallery, error) {
 			errs = append(errs, fmt.Errorf("%s: %s has no width and height", mpath, f))
 		}
 	}
-	if s, ok := g.Manifest.Files["strip.png"]; ok && (s.Frames < 2 || s.FrameWidth <= 0 || s.FrameHeight <= 0 || s.FrameWidth*s.Frames != s.Width || len(s.T) != s.Frames) {
-		errs = append(errs, fmt.Errorf("%s: strip.png needs frames ≥ 2, frame_width × frames = width and one t per frame", mpath))
+	if s, ok := g.Manifest.Files[g.layout.strip]; ok && (s.Frames < 2 || s.FrameWidth <= 0 || s.FrameHeight <= 0 || s.FrameWidth*s.Frames != s.Width || len(g.layout.values(s)) != s.Frames) {
+		errs = append(errs, fmt.Errorf("%s: %s needs frames ≥ 2, frame_width × frames = width and a %s for every frame", mpath, g.layout.strip, g.layout.stripLabel))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -133,22 +196,21 @@ func (g *Gallery) WriteHTML(w io.Writer, url func(string) string, caption string
 	esc := html.EscapeString
 	var b strings.Builder
 	fmt.Fprintf(&b, "<figure class=\"kogi-gallery\" data-gallery=\"%s\">\n<div class=\"kogi-gallery-row\">\n", esc(g.Name))
-	for _, p := range []struct{ file, cap, alt string }{
-		{"samples.png", "生成したサンプル 64 枚", "学習したモデルがノイズから生成した手書き数字 64 枚の一覧"},
-		{"forward.gif", "拡散過程: テスト画像に少しずつノイズを加える", "本物の手書き数字にノイズが加わり，最後は砂嵐のようになるアニメーション"},
-		{"reverse.gif", "逆拡散過程: ノイズから数字を生成する", "ノイズから少しずつ数字の形が現れるアニメーション"},
-	} {
+	for _, p := range g.layout.panels {
 		f := m.Files[p.file]
 		fmt.Fprintf(&b, "<figure><img src=\"%s\" width=\"%d\" height=\"%d\" alt=\"%s\" loading=\"lazy\" decoding=\"async\"><figcaption>%s</figcaption></figure>\n",
-			src(p.file), f.Width, f.Height, esc(p.alt), esc(p.cap))
+			src(p.file), f.Width, f.Height, esc(p.alt), esc(p.caption))
 	}
 	b.WriteString("</div>\n")
-	s := m.Files["strip.png"]
+	l := g.layout
+	s := m.Files[l.strip]
+	vals := l.values(s)
 	fmt.Fprintf(&b, "<div class=\"kogi-scrub\" data-frames=\"%d\" data-t=\"%s\" style=\"--frames:%d;--fw:%d;--fh:%d\">\n",
-		s.Frames, esc(joinInts(s.T)), s.Frames, s.FrameWidth, s.FrameHeight)
-	fmt.Fprintf(&b, "<div class=\"kogi-scrub-view\" tabindex=\"0\" role=\"group\" aria-label=\"逆拡散過程の各段階 (横にスクロール)\"><img draggable=\"false\" src=\"%s\" width=\"%d\" height=\"%d\" alt=\"逆拡散過程を %d 段階に分けて左から順に並べた画像\" loading=\"lazy\" decoding=\"async\"></div>\n",
-		src("strip.png"), s.Width, s.Height, s.Frames)
-	fmt.Fprintf(&b, "<label class=\"kogi-scrub-control\" hidden><span>t = <output>%d</output></span> <input type=\"range\" min=\"0\" max=\"%d\" value=\"0\" step=\"1\" aria-label=\"逆拡散の段階\"></label>\n", firstT(s.T), s.Frames-1)
+		s.Frames, esc(joinInts(vals)), s.Frames, s.FrameWidth, s.FrameHeight)
+	fmt.Fprintf(&b, "<div class=\"kogi-scrub-view\" tabindex=\"0\" role=\"group\" aria-label=\"%s\"><img draggable=\"false\" src=\"%s\" width=\"%d\" height=\"%d\" alt=\"%s\" loading=\"lazy\" decoding=\"async\"></div>\n",
+		esc(l.stripAria), src(l.strip), s.Width, s.Height, esc(fmt.Sprintf(l.stripAlt, s.Frames)))
+	fmt.Fprintf(&b, "<label class=\"kogi-scrub-control\" hidden><span>%s = <output>%d</output></span> <input type=\"range\" min=\"0\" max=\"%d\" value=\"0\" step=\"1\" aria-label=\"%s\"></label>\n",
+		esc(l.stripLabel), first(vals), s.Frames-1, esc(l.stripAria))
 	b.WriteString("</div>\n")
 	if caption != "" {
 		fmt.Fprintf(&b, "<figcaption>%s</figcaption>\n", esc(caption))
@@ -171,6 +233,10 @@ func (g *Gallery) provenance() string {
 		dev += "，" + m.Device
 	}
 	parts = append(parts, dev)
+	if c := m.ContentPreservation; c != nil {
+		parts = append(parts, fmt.Sprintf("数字の保持率 A→B %.2f (素通し %.2f)，B→A %.2f (素通し %.2f)，サイクル L1 %.3f",
+			c.AToB, c.PassthroughAToB, c.BToA, c.PassthroughBToA, m.CycleL1))
+	}
 	if m.Judge.Samples > 0 {
 		parts = append(parts, fmt.Sprintf("判定器で確信度 0.9 以上: %.1f%% (%d 枚中)", 100*m.Judge.ConfidentShare, m.Judge.Samples))
 	}
@@ -194,7 +260,7 @@ func shortCommit(c string) string {
 	return c
 }
 
-func firstT(t []int) int {
+func first(t []int) int {
 	if len(t) == 0 {
 		return 0
 	}

@@ -70,6 +70,12 @@ func galleryFiles(t *testing.T, name string) map[string]string {
 			"strip.png":   entry("strip.png", 30, 10, map[string]any{"frames": 3, "frame_width": 10, "frame_height": 10, "t": []int{500, 250, 0}}),
 		},
 	}
+	return galleryDir(t, name, man, data)
+}
+
+// galleryDir lays out a gallery's files and manifest under gallery/<name>/.
+func galleryDir(t *testing.T, name string, man map[string]any, data map[string][]byte) map[string]string {
+	t.Helper()
 	mj, err := json.Marshal(man)
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +85,63 @@ func galleryFiles(t *testing.T, name string) map[string]string {
 		files["gallery/"+name+"/"+f] = string(b)
 	}
 	return files
+}
+
+// cycleganFiles is a CycleGAN gallery: other files, steps on its strip.
+func cycleganFiles(t *testing.T) map[string]string {
+	t.Helper()
+	d := galleryFiles(t, "x")
+	data := map[string][]byte{
+		"triplets.png":       []byte(d["gallery/x/samples.png"]),
+		"training.gif":       []byte(d["gallery/x/forward.gif"]),
+		"training_strip.png": []byte(d["gallery/x/strip.png"]),
+		"losses.svg":         []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><path d="M0 0L300 200" stroke="red"/></svg>`),
+	}
+	sum := func(f string) string { h := sha256.Sum256(data[f]); return hex.EncodeToString(h[:]) }
+	man := map[string]any{
+		"kind": "cyclegan", "model": "m", "recipe": "r", "preset": "cpu", "steps": 1000, "seconds": 600.0,
+		"backend": "simplego", "device": "test CPU",
+		"content_preservation": map[string]any{"a_to_b": 0.62, "b_to_a": 0.55, "passthrough_a_to_b": 0.01, "passthrough_b_to_a": 0.02},
+		"cycle_l1": 0.081,
+		"files": map[string]any{
+			"triplets.png":       map[string]any{"sha256": sum("triplets.png"), "width": 56, "height": 56},
+			"training.gif":       map[string]any{"sha256": sum("training.gif"), "width": 20, "height": 20, "frames": 4},
+			"training_strip.png": map[string]any{"sha256": sum("training_strip.png"), "width": 30, "height": 10, "frames": 3, "frame_width": 10, "frame_height": 10, "steps": []int{0, 500, 1000}},
+			"losses.svg":         map[string]any{"sha256": sum("losses.svg"), "width": 300, "height": 200},
+		},
+	}
+	return galleryDir(t, "cyclegan", man, data)
+}
+
+func TestGalleryCycleGAN(t *testing.T) {
+	files := cycleganFiles(t)
+	files["gan.md"] = "---\ntitle: GAN\n---\n```gallery\nname: cyclegan\n```\n"
+	dir := writeSite(t, files)
+	out := filepath.Join(t.TempDir(), "public")
+	cfg := testenv.Config(dir, out)
+	cfg.Static = t.TempDir()
+	if res, err := Build(cfg); err != nil {
+		t.Fatalf("build: %v\n%s", err, problemsText(res.Problems, dir))
+	}
+	page := read(t, filepath.Join(out, "gan/index.html"))
+	for _, want := range []string{
+		`/gallery/cyclegan/triplets.png`, `/gallery/cyclegan/training.gif`, `/gallery/cyclegan/losses.svg`, `/gallery/cyclegan/training_strip.png`,
+		`data-t="0 500 1000"`, "ステップ = <output>0</output>", "数字の保持率 A→B 0.62 (素通し 0.01)，B→A 0.55 (素通し 0.02)，サイクル L1 0.081",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	// An unknown kind is an error naming the manifest.
+	m := files["gallery/cyclegan/manifest.json"]
+	files["gallery/cyclegan/manifest.json"] = strings.Replace(m, `"kind":"cyclegan"`, `"kind":"stylegan"`, 1)
+	dir = writeSite(t, files)
+	cfg = testenv.Config(dir, filepath.Join(t.TempDir(), "public"))
+	cfg.Static = t.TempDir()
+	res, err := Build(cfg)
+	if got := problemsText(res.Problems, dir); err == nil || !strings.Contains(got, `gan.md:4:4: gallery cyclegan: /gallery/cyclegan/manifest.json: unknown kind "stylegan"`) {
+		t.Errorf("unknown kind: err %v\n%s", err, got)
+	}
 }
 
 func TestGalleryBlock(t *testing.T) {
