@@ -102,7 +102,7 @@ func cycleganFiles(t *testing.T) map[string]string {
 		"kind": "cyclegan", "model": "m", "recipe": "r", "preset": "cpu", "steps": 1000, "seconds": 600.0,
 		"backend": "simplego", "device": "test CPU",
 		"content_preservation": map[string]any{"a_to_b": 0.62, "b_to_a": 0.55, "passthrough_a_to_b": 0.01, "passthrough_b_to_a": 0.02},
-		"cycle_l1": 0.081,
+		"cycle_l1":             0.081,
 		"files": map[string]any{
 			"triplets.png":       map[string]any{"sha256": sum("triplets.png"), "width": 56, "height": 56},
 			"training.gif":       map[string]any{"sha256": sum("training.gif"), "width": 20, "height": 20, "frames": 4},
