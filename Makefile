@@ -90,3 +90,14 @@ gallery:
 	$(GO) run ./gpuruntime train ddpm --preset cpu --out $(MODELS_OUT)
 	$(GO) run ./gpuruntime sample ddpm --preset cpu --out $(MODELS_OUT)
 	$(GO) run ./gpuruntime render diffusion --preset cpu --out $(MODELS_OUT)
+
+# The CycleGAN gallery (static/gallery/cyclegan/: triplets.png, training.gif,
+# training_strip.png, losses.svg, manifest.json) from the cpu preset: MLP
+# generators and discriminators between MNIST and digits typeset in the Go
+# fonts, 3,600 steps on GoMLX's pure-Go backend (about 25 minutes on 2 shared
+# CPU cores), then two 11-class judges score the translations. Committed, so
+# `make` never trains. A killed run resumes from $(MODELS_OUT)/cyclegan-cpu/.
+.PHONY: cyclegan
+cyclegan:
+	$(GO) run ./gpuruntime train cyclegan --preset cpu --out $(MODELS_OUT)
+	$(GO) run ./gpuruntime render cyclegan --preset cpu --out $(MODELS_OUT)

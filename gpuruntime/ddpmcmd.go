@@ -352,9 +352,10 @@ func renderDiffusion(args []string, stdout, stderr io.Writer) error {
 
 	mp := m.Preset
 	man := gallery.ManifestData{
-		Model: mp.ModelName(), Recipe: mp.RecipeText(), RecipeDetail: mp.RecipeDetail(m.Sched), Params: m.Params(), Preset: p.Name,
-		Steps: mp.Steps, Seconds: m.Seconds + m.VAESeconds, Backend: m.TrainBackend, Device: m.TrainDevice,
-		ImagesPerS: rec.ImagesPerS, SampleSteps: rec.SampleSteps, Seed: rec.Seed, GitCommit: gitCommit(),
+		Run: gallery.Run{Model: mp.ModelName(), Recipe: mp.RecipeText(), Params: m.Params(), Preset: p.Name,
+			Steps: mp.Steps, Seconds: m.Seconds + m.VAESeconds, Backend: m.TrainBackend, Device: m.TrainDevice},
+		RecipeDetail: mp.RecipeDetail(m.Sched),
+		ImagesPerS:   rec.ImagesPerS, SampleSteps: rec.SampleSteps, Seed: rec.Seed, GitCommit: gitCommit(),
 		Judge: rec.Judge, Files: files,
 		Data:          fmt.Sprintf("MNIST from Go module %s: the training split, grey levels /255", mnist.Module),
 		TrainSeed:     m.TrainSeed,

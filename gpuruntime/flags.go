@@ -1,11 +1,19 @@
 package main
 
 import (
+	gocontext "context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
+	"github.com/gomlx/gomlx/backends"
+
+	"github.com/kogi-course/kogi/gpuruntime/backend"
 	"github.com/kogi-course/kogi/gpuruntime/mnist"
 )
 
@@ -48,4 +56,42 @@ func readJSON(path string, v any) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
+}
+
+// openRun opens the backend named by --backend and loads MNIST from
+// --mnist: what a training command does after parsing its flags.
+func openRun(backendArg, mnistDir string, stderr io.Writer) (name string, be backends.Backend, train, test *mnist.Set, err error) {
+	if name, be, err = backend.Open(backendArg, stderr); err != nil {
+		return "", nil, nil, nil, err
+	}
+	train, test, err = loadMNIST(mnistDir)
+	return name, be, train, test, err
+}
+
+// runFlags are the flags every training command has.
+type runFlags struct {
+	backend, out, mnist *string
+	seed                *int64
+	every               *time.Duration
+}
+
+// addRunFlags defines --backend, --out, --seed (of what), --checkpoint-every
+// and --mnist; the run goes to OUT/folder.
+func addRunFlags(fs *flag.FlagSet, folder, seedOf string) runFlags {
+	return runFlags{
+		backend: fs.String("backend", "auto", "GoMLX backend: "+backend.AutoNames),
+		out:     fs.String("out", "bin/gpuruntime", "working folder; the run goes to OUT/"+folder+"/"),
+		seed:    fs.Int64("seed", 1, "seed of "+seedOf),
+		every:   fs.Duration("checkpoint-every", 3*time.Minute, "save a checkpoint this often (and at every report line)"),
+		mnist:   fs.String("mnist", "", "folder with the four MNIST idx .gz files (default: the GoMNIST module's data/)"),
+	}
+}
+
+// interrupts returns a channel closed by the first Ctrl-C (or SIGTERM, or
+// `timeout`): a training run saves a checkpoint and stops; a second one
+// kills at once. Call release when the run is over.
+func interrupts() (stop <-chan struct{}, release func()) {
+	sig, cancel := signal.NotifyContext(gocontext.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() { <-sig.Done(); cancel() }()
+	return sig.Done(), cancel
 }

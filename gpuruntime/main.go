@@ -6,6 +6,8 @@
 //	go run ./gpuruntime train ddpm [flags]       # diffusion model (--preset cpu: latent, gpu: pixel U-Net)
 //	go run ./gpuruntime sample ddpm [flags]      # samples.png, the judge's verdict
 //	go run ./gpuruntime render diffusion [flags] # forward.gif, reverse.gif, strip.png, manifest.json
+//	go run ./gpuruntime train cyclegan [flags]   # CycleGAN handwritten ↔ typeset digits
+//	go run ./gpuruntime render cyclegan [flags]  # its gallery → static/gallery/cyclegan/
 //
 // Each command is one entry of the commands table: its words, a one-line
 // summary for the usage text, and a function that parses its own flags.
@@ -34,6 +36,8 @@ var commands = []command{
 	{[]string{"train", "ddpm"}, "train the diffusion model of a preset (cpu: latent DDPM, gpu: pixel U-Net)", trainDDPM},
 	{[]string{"sample", "ddpm"}, "draw samples: samples.png, the sampling trajectory, the judge's verdict", sampleDDPM},
 	{[]string{"check", "backend"}, "open a backend and run a matrix product and its gradient on it", checkBackend},
+	{[]string{"train", "cyclegan"}, "train the CycleGAN between handwritten and typeset digits (cpu: MLPs, gpu: conv nets)", trainCycleGAN},
+	{[]string{"render", "cyclegan"}, "judge the CycleGAN's translations and write its gallery (triplets, training.gif, losses.svg, manifest.json)", renderCycleGAN},
 	{[]string{"render", "diffusion"}, "draw forward.gif, reverse.gif, strip.png and write the gallery's manifest.json", renderDiffusion},
 }
 

@@ -28,6 +28,11 @@ func TestUsageErrors(t *testing.T) {
 		{"activation", []string{"train", "vae", "--activation", "gelu"}, `unknown activation "gelu"`},
 		{"learning rates", []string{"train", "vae", "--lr", "1e-4", "--lr-min", "1e-3"}, "lr-min"},
 		{"extra argument", []string{"train", "vae", "now"}, `unexpected argument "now"`},
+		{"cyclegan preset", []string{"train", "cyclegan", "--preset", "tpu"}, `--preset "tpu"`},
+		{"cyclegan steps", []string{"train", "cyclegan", "--steps", "-5"}, "--steps"},
+		{"cyclegan flag", []string{"train", "cyclegan", "--lambda", "3"}, "flag provided but not defined: -lambda"},
+		{"cyclegan render test", []string{"render", "cyclegan", "--test", "3"}, "--test"},
+		{"cyclegan render preset", []string{"render", "cyclegan", "--preset", "big"}, `--preset "big"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runCmd(tc.args...)
@@ -59,6 +64,8 @@ func TestRunErrors(t *testing.T) {
 		{"no mnist", []string{"train", "vae", "--mnist", missing, "--export", ""}, missing},
 		{"no gpu", []string{"train", "vae", "--backend", "xla:cuda"}, `backend "xla:cuda" unavailable`},
 		{"unknown backend", []string{"train", "vae", "--backend", "tpu"}, `unknown backend "tpu"`},
+		{"cyclegan gpu on go", []string{"train", "cyclegan", "--preset", "gpu", "--backend", "go"}, "cannot differentiate a convolution"},
+		{"cyclegan not trained", []string{"render", "cyclegan", "--backend", "go", "--out", missing}, "no checkpoint in"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runCmd(tc.args...)

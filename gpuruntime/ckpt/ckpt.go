@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
@@ -78,4 +79,16 @@ func Latest(dir string) string {
 	}
 	sort.Strings(names)
 	return names[len(names)-1]
+}
+
+// Damage cuts the latest checkpoint's file of kind ".json" or ".bin" in dir
+// to half its length and returns the checkpoint's name (tests).
+func Damage(dir, kind string) (string, error) {
+	latest := Latest(dir)
+	path := strings.TrimSuffix(latest, ".json") + kind
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	return latest, os.WriteFile(path, b[:len(b)/2], 0o644)
 }

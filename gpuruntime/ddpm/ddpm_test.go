@@ -259,7 +259,7 @@ func TestUNetForward(t *testing.T) {
 	if same {
 		t.Fatal("the same image at t=1 and t=900 gives the same prediction")
 	}
-	n := countParams(ctx, "/ddpm")
+	n := CountParams(ctx, "/ddpm")
 	t.Logf("U-Net: %d parameters", n)
 	if n < 500_000 || n > 5_000_000 {
 		t.Fatalf("U-Net has %d parameters", n)

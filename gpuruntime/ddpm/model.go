@@ -118,7 +118,7 @@ func Load(p Preset, dir string, be backends.Backend) (m *Model, err error) {
 		TrainSeed:     context.GetParamOr(ctx, ParamSeed, int64(0)),
 		TrainExamples: context.GetParamOr(ctx, paramExamples, 0),
 	}
-	m.DenoiserParams = countParams(ctx, "/ddpm")
+	m.DenoiserParams = CountParams(ctx, "/ddpm")
 	if p.Recipe == "latent" {
 		if err := json.Unmarshal([]byte(context.GetParamOr(ctx, paramLatentMean, "")), &m.Mean); err != nil {
 			return nil, fmt.Errorf("%s: latent mean: %v", ckpt.Latest(ddir), err)

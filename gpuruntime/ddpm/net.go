@@ -56,14 +56,14 @@ func mlp(ctx *context.Context, p Preset, xt, t *graph.Node) *graph.Node {
 	return out
 }
 
-// conv is a k×k convolution with "same" padding (layers.Convolution).
-func conv(ctx *context.Context, x *graph.Node, out, k, stride int) *graph.Node {
+// Conv is a k×k convolution with "same" padding (layers.Convolution).
+func Conv(ctx *context.Context, x *graph.Node, out, k, stride int) *graph.Node {
 	return layers.Convolution(ctx, x).Filters(out).KernelSize(k).PadSame().Strides(stride).Done()
 }
 
-// groupNorm normalises x [batch, h, w, c] over (h, w, c/groups) in each of
+// GroupNorm normalises x [batch, h, w, c] over (h, w, c/groups) in each of
 // groups channel groups, then scales and shifts each channel.
-func groupNorm(ctx *context.Context, x *graph.Node, groups int) *graph.Node {
+func GroupNorm(ctx *context.Context, x *graph.Node, groups int) *graph.Node {
 	d := x.Shape().Dimensions
 	b, h, w, c := d[0], d[1], d[2], d[3]
 	groups = min(groups, c)
@@ -88,19 +88,19 @@ func groupNorm(ctx *context.Context, x *graph.Node, groups int) *graph.Node {
 // GroupNorm, SiLU, conv; plus the input (1×1 conv when widths differ).
 func resBlock(ctx *context.Context, x, temb *graph.Node, out int) *graph.Node {
 	d := x.Shape().Dimensions
-	h := conv(ctx.In("conv0"), silu(groupNorm(ctx.In("norm0"), x, 8)), out, 3, 1)
+	h := Conv(ctx.In("conv0"), silu(GroupNorm(ctx.In("norm0"), x, 8)), out, 3, 1)
 	e := dense.Layer(ctx.In("time"), silu(temb), out)
 	h = graph.Add(h, graph.BroadcastToDims(graph.Reshape(e, d[0], 1, 1, out), d[0], d[1], d[2], out))
-	h = conv(ctx.In("conv1"), silu(groupNorm(ctx.In("norm1"), h, 8)), out, 3, 1)
+	h = Conv(ctx.In("conv1"), silu(GroupNorm(ctx.In("norm1"), h, 8)), out, 3, 1)
 	skip := x
 	if d[3] != out {
-		skip = conv(ctx.In("skip"), x, out, 1, 1)
+		skip = Conv(ctx.In("skip"), x, out, 1, 1)
 	}
 	return graph.Add(skip, h)
 }
 
-// upsample doubles height and width (nearest neighbour).
-func upsample(x *graph.Node) *graph.Node {
+// Upsample doubles height and width (nearest neighbour).
+func Upsample(x *graph.Node) *graph.Node {
 	d := x.Shape().Dimensions
 	b, h, w, c := d[0], d[1], d[2], d[3]
 	x = graph.BroadcastToDims(graph.Reshape(x, b, h, 1, w, 1, c), b, h, 2, w, 2, c)
@@ -118,19 +118,19 @@ func unet(ctx *context.Context, p Preset, xt, t *graph.Node) *graph.Node {
 	temb := silu(dense.LayerSum(ctx.In("time0"), 4*ch, sin, cos))
 	temb = dense.Layer(ctx.In("time1"), temb, 4*ch)
 
-	h := conv(ctx.In("in"), xt, ch, 3, 1)
+	h := Conv(ctx.In("in"), xt, ch, 3, 1)
 	h1 := resBlock(ctx.In("down0"), h, temb, ch) // 28×28×ch
-	h = conv(ctx.In("down0_stride"), h1, 2*ch, 3, 2)
+	h = Conv(ctx.In("down0_stride"), h1, 2*ch, 3, 2)
 	h2 := resBlock(ctx.In("down1"), h, temb, 2*ch) // 14×14×2ch
-	h = conv(ctx.In("down1_stride"), h2, 4*ch, 3, 2)
+	h = Conv(ctx.In("down1_stride"), h2, 4*ch, 3, 2)
 	h.AssertDims(-1, 7, 7, 4*ch)
 	h = resBlock(ctx.In("mid0"), h, temb, 4*ch)
 	h = resBlock(ctx.In("mid1"), h, temb, 4*ch)
-	h = conv(ctx.In("up1_conv"), upsample(h), 2*ch, 3, 1)
+	h = Conv(ctx.In("up1_conv"), Upsample(h), 2*ch, 3, 1)
 	h = resBlock(ctx.In("up1"), graph.Concatenate([]*graph.Node{h, h2}, -1), temb, 2*ch)
-	h = conv(ctx.In("up0_conv"), upsample(h), ch, 3, 1)
+	h = Conv(ctx.In("up0_conv"), Upsample(h), ch, 3, 1)
 	h = resBlock(ctx.In("up0"), graph.Concatenate([]*graph.Node{h, h1}, -1), temb, ch)
-	out := conv(ctx.In("out"), silu(groupNorm(ctx.In("out_norm"), h, 8)), 1, 3, 1)
+	out := Conv(ctx.In("out"), silu(GroupNorm(ctx.In("out_norm"), h, 8)), 1, 3, 1)
 	out.AssertDims(xt.Shape().Dimensions...)
 	return out
 }

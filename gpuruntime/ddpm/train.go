@@ -273,8 +273,8 @@ func standardise(x []float32, d int) (mean, std []float64) {
 	return mean, std
 }
 
-// countParams counts the trainable values under scope (e.g. "/ddpm").
-func countParams(ctx *context.Context, scope string) int {
+// CountParams counts the trainable values under scope (e.g. "/ddpm").
+func CountParams(ctx *context.Context, scope string) int {
 	n := 0
 	ctx.EnumerateVariables(func(v *context.Variable) {
 		if strings.HasPrefix(v.Scope(), scope) && v.Trainable {

@@ -52,10 +52,24 @@ func MatMul(x, w *graph.Node) *graph.Node {
 // created (or reused) in ctx under the variable names "weights" and "biases".
 // Weights start with He initialisation (the context default), biases at 0.
 func Layer(ctx *context.Context, x *graph.Node, out int) *graph.Node {
+	return layer(ctx, x, out, false)
+}
+
+// Frozen is Layer with weights that pass no gradient (the gradient still
+// flows to x): a GAN's discriminator inside the generator's loss, trained
+// in the same step by its own loss.
+func Frozen(ctx *context.Context, x *graph.Node, out int) *graph.Node {
+	return layer(ctx, x, out, true)
+}
+
+func layer(ctx *context.Context, x *graph.Node, out int, frozen bool) *graph.Node {
 	in := x.Shape().Dimensions[x.Rank()-1]
 	dtype := x.DType()
 	w := ctx.VariableWithShape("weights", shapes.Make(dtype, in, out)).ValueGraph(x.Graph())
 	b := ctx.VariableWithShape("biases", shapes.Make(dtype, out)).ValueGraph(x.Graph())
+	if frozen {
+		w, b = graph.StopGradient(w), graph.StopGradient(b)
+	}
 	return graph.Add(MatMul(x, w), graph.ExpandAxes(b, 0))
 }
 

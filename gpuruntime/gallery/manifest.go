@@ -53,18 +53,24 @@ type JudgeRecord struct {
 	TestAccuracy float64 `json:"test_accuracy,omitempty"`
 }
 
+// Run is the keys every gallery manifest starts with: the model, and the
+// training run that made it.
+type Run struct {
+	Model     string  `json:"model"`
+	Recipe    string  `json:"recipe"` // one short line
+	Params    int     `json:"params"`
+	Preset    string  `json:"preset"`
+	Steps     int     `json:"steps"`
+	Seconds   float64 `json:"seconds"` // training wall time
+	Backend   string  `json:"backend"`
+	Device    string  `json:"device"`
+	StepsPerS float64 `json:"steps_per_s"`
+}
+
 // ManifestData is manifest.json. The first keys are what the site
 // generator reads; the rest document the run.
 type ManifestData struct {
-	Model       string          `json:"model"`
-	Recipe      string          `json:"recipe"`
-	Params      int             `json:"params"`
-	Preset      string          `json:"preset"`
-	Steps       int             `json:"steps"`
-	Seconds     float64         `json:"seconds"`
-	Backend     string          `json:"backend"`
-	Device      string          `json:"device"`
-	StepsPerS   float64         `json:"steps_per_s"`
+	Run
 	ImagesPerS  float64         `json:"images_per_s"`
 	SampleSteps int             `json:"sample_steps"`
 	Seed        int64           `json:"seed"`

@@ -102,7 +102,7 @@ func (m *Model) Predictions(flat []float32) (class []int, conf []float64) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := make([]float64, Classes)
+			p := make([]float64, m.Layers[len(m.Layers)-1].Out)
 			for i := w; i < n; i += workers {
 				m.Probs(flat[i*mnist.Pixels:(i+1)*mnist.Pixels], p)
 				best := 0
@@ -120,15 +120,19 @@ func (m *Model) Predictions(flat []float32) (class []int, conf []float64) {
 }
 
 // Accuracy is the share of set's digits classified as labelled.
-func (m *Model) Accuracy(set *mnist.Set) float64 {
-	class, _ := m.Predictions(set.Images)
+func (m *Model) Accuracy(set *mnist.Set) float64 { return Accuracy(m, set.Images, set.Labels) }
+
+// Accuracy is the share of the images in flat (n×784) that m classifies as
+// labels says.
+func Accuracy(m *Model, flat []float32, labels []uint8) float64 {
+	class, _ := m.Predictions(flat)
 	ok := 0
 	for i, c := range class {
-		if c == int(set.Labels[i]) {
+		if c == int(labels[i]) {
 			ok++
 		}
 	}
-	return float64(ok) / float64(set.N())
+	return float64(ok) / float64(len(labels))
 }
 
 // Verdict is the judge's opinion of a set of generated digits, as the

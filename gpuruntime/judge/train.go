@@ -27,6 +27,9 @@ const (
 	ParamSeed   = "judge_seed"   // initial weights, shuffling, shifts
 	ParamShift  = "judge_shift"  // training digits move by up to this many pixels each way (0: none)
 	ParamLRMin  = "judge_lr_min" // learning rate at the last step (cosine from optimizers.ParamLearningRate)
+	// ParamClasses is the number of classes (default Classes); the labels
+	// of the training set are 0…ParamClasses-1.
+	ParamClasses = "judge_classes"
 )
 
 // DefaultContext holds the shipped judge's recipe.
@@ -46,7 +49,7 @@ func DefaultContext() *context.Context {
 	return ctx
 }
 
-var checked = []string{ParamHidden, ParamBatch, ParamSeed, ParamShift, ParamLRMin, optimizers.ParamLearningRate}
+var checked = []string{ParamHidden, ParamBatch, ParamSeed, ParamShift, ParamLRMin, ParamClasses, optimizers.ParamLearningRate}
 
 // ParseHidden parses "256,128".
 func ParseHidden(s string) ([]int, error) {
@@ -64,13 +67,14 @@ func ParseHidden(s string) ([]int, error) {
 // logits is the classifier graph: dense layers (dense.Layer) with ReLU
 // between them, under /judge/0, /judge/1, …
 func logits(ctx *context.Context, hidden []int, x *graph.Node) *graph.Node {
+	classes := context.GetParamOr(ctx, ParamClasses, Classes)
 	ctx = ctx.In("judge")
 	h := x
 	for i, w := range hidden {
 		h = dense.Layer(ctx.Inf("%d", i), h, w)
 		h = graph.Max(h, graph.ZerosLike(h))
 	}
-	return dense.Layer(ctx.Inf("%d", len(hidden)), h, Classes)
+	return dense.Layer(ctx.Inf("%d", len(hidden)), h, classes)
 }
 
 // modelFn: inputs are the images [batch, 784] and one-hot labels
@@ -98,6 +102,7 @@ type batches struct {
 	set       *mnist.Set
 	batch     int
 	shift     int
+	classes   int
 	seed      uint64
 	perEpoch  int
 	perm      []int
@@ -111,7 +116,7 @@ func (b *batches) at(step int) []*tensors.Tensor {
 		b.permEpoch = epoch
 	}
 	x := make([]float32, b.batch*mnist.Pixels)
-	onehot := make([]float32, b.batch*Classes)
+	onehot := make([]float32, b.batch*b.classes)
 	rng := rand.New(rand.NewPCG(b.seed^0x7368696674, uint64(step)))
 	for i, idx := range b.perm[k*b.batch : (k+1)*b.batch] {
 		dx, dy := 0, 0
@@ -119,11 +124,11 @@ func (b *batches) at(step int) []*tensors.Tensor {
 			dx, dy = rng.IntN(2*b.shift+1)-b.shift, rng.IntN(2*b.shift+1)-b.shift
 		}
 		Shift(x[i*mnist.Pixels:(i+1)*mnist.Pixels], b.set.Image(idx), dx, dy)
-		onehot[i*Classes+int(b.set.Labels[idx])] = 1
+		onehot[i*b.classes+int(b.set.Labels[idx])] = 1
 	}
 	return []*tensors.Tensor{
 		tensors.FromFlatDataAndDimensions(x, b.batch, mnist.Pixels),
-		tensors.FromFlatDataAndDimensions(onehot, b.batch, Classes),
+		tensors.FromFlatDataAndDimensions(onehot, b.batch, b.classes),
 	}
 }
 
@@ -167,7 +172,7 @@ func Train(o TrainOptions, train *mnist.Set) (*Model, *steptrain.Result, error) 
 		return nil, nil, fmt.Errorf("%s: batch %d for %d digits", ParamBatch, batch, train.N())
 	}
 	perEpoch := train.N() / batch
-	data := &batches{set: train, batch: batch, shift: context.GetParamOr(ctx, ParamShift, 0),
+	data := &batches{set: train, batch: batch, shift: context.GetParamOr(ctx, ParamShift, 0), classes: context.GetParamOr(ctx, ParamClasses, Classes),
 		seed: uint64(context.GetParamOr(ctx, ParamSeed, int64(1))), perEpoch: perEpoch, permEpoch: -1}
 	res, err := steptrain.Run(steptrain.Options{
 		Name: "judge", Ctx: ctx, Backend: o.Backend, ModelFn: modelFn, LossFn: lossFn,

@@ -83,6 +83,10 @@ type Options struct {
 	// StopAtStep, when above 0, saves a checkpoint after that step and
 	// returns ErrStopped: a run killed right after a checkpoint (tests).
 	StopAtStep int
+	// OnReport, when set, is called at every report point with the
+	// weights of that step, before its checkpoint is saved (so a run killed
+	// in between calls it again for that step after resuming).
+	OnReport func(step int) error
 }
 
 // Point is one report interval: the mean training loss of its steps.
@@ -201,6 +205,11 @@ func Run(opts Options) (res *Result, err error) {
 			bar.Unit(done, fmt.Sprintf("loss %.4f", p.Loss))
 			fmt.Fprintf(opts.Stdout, "%s step %6d/%d  loss %.5f  %s\n", opts.Name, done, opts.Steps, p.Loss,
 				progress.Duration(time.Duration(p.Seconds*float64(time.Second))))
+			if opts.OnReport != nil {
+				if err := opts.OnReport(done); err != nil {
+					return err
+				}
+			}
 			if err := save(); err != nil {
 				return err
 			}
