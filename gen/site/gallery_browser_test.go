@@ -71,37 +71,43 @@ func TestGalleryScrubberInBrowser(t *testing.T) {
 	}
 }
 
-// TestDiffusionLectureGallery opens the shipped gallery in our diffusion
-// lecture at phone and desktop widths: every picture loads, the scrubber
-// works, nothing overflows sideways. Screenshots go to shotsDir.
-func TestDiffusionLectureGallery(t *testing.T) {
+// TestLectureGalleries opens the shipped galleries in our lectures at phone
+// and desktop widths: every picture loads, the scrubber reaches its last
+// frame, nothing overflows sideways. Screenshots go to shotsDir.
+func TestLectureGalleries(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping: browser test")
 	}
 	base, actx := browse(t, "../../content")
-	for _, w := range []int64{360, 1280} {
-		ctx := tab(t, actx, w, 900)
-		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/gm/lect03/"), chromedp.WaitVisible(".kogi-scrub-control"),
-			chromedp.ScrollIntoView(".kogi-gallery")); err != nil {
-			t.Fatal(err)
-		}
-		got := evalString(t, ctx, `Promise.all([...document.querySelectorAll('.kogi-gallery img')].map(i => i.decode().then(() => i.naturalWidth > 0, () => false)))
-			.then(ok => ok.length + ' ' + ok.filter(Boolean).length + ' ' + (document.documentElement.scrollWidth > innerWidth))`)
-		if got != "4 4 false" {
-			t.Errorf("%d px: images, loaded, overflow = %q; want 4 4 false", w, got)
-		}
-		if err := chromedp.Do(ctx, chromedp.Focus(".kogi-scrub-view"), chromedp.KeyEvent(kb.End)); err != nil {
-			t.Fatal(err)
-		}
-		if got := evalString(t, ctx, `document.querySelector('.kogi-scrub output').textContent`); got != "0" {
-			t.Errorf("%d px: after End the scrubber shows t=%s, want 0", w, got)
-		}
-		shot, err := chromedp.Run(ctx, chromedp.Screenshot(".kogi-gallery"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(shotsDir(t), fmt.Sprintf("gallery-diffusion-%d.png", w)), shot, 0o644); err != nil {
-			t.Fatal(err)
+	for _, g := range []struct{ page, name, last string }{
+		{"/gm/lect03/", "diffusion", "0"},   // t at the end of the reverse process
+		{"/gm/lect01/", "cyclegan", "3600"}, // the last training step
+	} {
+		for _, w := range []int64{360, 1280} {
+			ctx := tab(t, actx, w, 900)
+			sel := fmt.Sprintf(`[data-gallery="%s"]`, g.name)
+			if err := chromedp.Do(ctx, chromedp.Navigate(base+g.page), chromedp.WaitVisible(sel+" .kogi-scrub-control"),
+				chromedp.ScrollIntoView(sel)); err != nil {
+				t.Fatal(err)
+			}
+			got := evalString(t, ctx, `Promise.all([...document.querySelectorAll('`+sel+` img')].map(i => i.decode().then(() => i.naturalWidth > 0, () => false)))
+				.then(ok => ok.length + ' ' + ok.filter(Boolean).length + ' ' + (document.documentElement.scrollWidth > innerWidth))`)
+			if got != "4 4 false" {
+				t.Errorf("%s %d px: images, loaded, overflow = %q; want 4 4 false", g.page, w, got)
+			}
+			if err := chromedp.Do(ctx, chromedp.Focus(sel+" .kogi-scrub-view"), chromedp.KeyEvent(kb.End)); err != nil {
+				t.Fatal(err)
+			}
+			if got := evalString(t, ctx, `document.querySelector('`+sel+` .kogi-scrub output').textContent`); got != g.last {
+				t.Errorf("%s %d px: after End the scrubber shows %s, want %s", g.page, w, got, g.last)
+			}
+			shot, err := chromedp.Run(ctx, chromedp.Screenshot(sel))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(shotsDir(t), fmt.Sprintf("gallery-%s-%d.png", g.name, w)), shot, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }
