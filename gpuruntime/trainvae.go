@@ -55,14 +55,8 @@ func trainVAE(args []string, stdout, stderr io.Writer) error {
 		testN      = fs.Int("test-subset", 0, "evaluate on the first N test digits only (0: all 10,000; for quick checks)")
 		mapCount   = fs.Int("map-count", 2000, "test digits in the 2-D latent map")
 	)
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return nil
-		}
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	recipe, ok := vaeRecipes[*latent]
 	if !ok {
@@ -110,20 +104,18 @@ func trainVAE(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dir := *mnistDir
-	if dir == "" {
-		if dir, err = mnist.Dir(); err != nil {
-			return err
-		}
-	}
-	trainSet, testSet, err := mnist.Load(dir)
+	trainSet, testSet, err := loadMNIST(*mnistDir)
 	if err != nil {
 		return err
 	}
 	trainSet, testSet = trainSet.Subset(*trainN), testSet.Subset(*testN)
 
 	name := fmt.Sprintf("vae%d", *latent)
-	fmt.Fprintf(stderr, "%s: %d training and %d test digits from %s, backend %s\n", name, trainSet.N(), testSet.N(), dir, *backendArg)
+	from := *mnistDir
+	if from == "" {
+		from = mnist.Module
+	}
+	fmt.Fprintf(stderr, "%s: %d training and %d test digits from %s, backend %s\n", name, trainSet.N(), testSet.N(), from, *backendArg)
 	run, err := vae.Train(vae.Options{
 		Name: name, Ctx: ctx, Backend: be,
 		CheckpointDir:   filepath.Join(*out, "checkpoints", name),

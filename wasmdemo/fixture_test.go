@@ -11,7 +11,6 @@ import (
 	"image/color"
 	"image/png"
 	"mime"
-	"net"
 	"net/http"
 	"os"
 	"path"
@@ -155,14 +154,7 @@ func serveDemos(tb testing.TB) *demoSite {
 			time.Sleep(10 * time.Millisecond)
 		}
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	tb.Cleanup(func() { srv.Close() })
-	s.base = "http://" + ln.Addr().String()
+	s.base = testenv.Serve(tb, h)
 	return s
 }
 

@@ -2,7 +2,6 @@ package wasmdemo_test
 
 import (
 	"io/fs"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -82,12 +81,5 @@ func buildCourse(t *testing.T) string {
 	if _, err := fs.Stat(os.DirFS(out), "demos/vae/vae-latent.png"); err != nil {
 		t.Fatalf("gen wrote no fallback image: %v", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(out))}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return "http://" + ln.Addr().String()
+	return testenv.Serve(t, http.FileServer(http.Dir(out)))
 }

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"html/template"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -85,14 +84,7 @@ func serveSite(t *testing.T, files map[string][]byte, docs []Doc) string {
 			write(strings.TrimPrefix(d.URL, "/")+"index.html", []byte("<!DOCTYPE html><title>stub</title>"))
 		}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.StripPrefix(testBase, http.FileServer(http.Dir(dir)))}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return "http://" + ln.Addr().String() + testBase + "/"
+	return testenv.Serve(t, http.StripPrefix(testBase, http.FileServer(http.Dir(dir)))) + testBase + "/"
 }
 
 // tab opens a headless Chromium tab that can reach only 127.0.0.1 and

@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -70,14 +69,7 @@ func browse(t *testing.T, content string) (string, context.Context) {
 	if err != nil {
 		t.Fatalf("build: %v\n%v", err, res.Problems)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(out))}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return "http://" + ln.Addr().String(), testenv.Allocator(t)
+	return testenv.Serve(t, http.FileServer(http.Dir(out))), testenv.Allocator(t)
 }
 
 // typesetPages builds content, serves it on 127.0.0.1, opens each page and

@@ -5,6 +5,8 @@ package testenv
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -156,4 +158,18 @@ func Allocator(tb testing.TB) context.Context {
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	tb.Cleanup(cancel)
 	return actx
+}
+
+// Serve serves h on a free port of 127.0.0.1 until the test ends and
+// returns its base URL ("http://127.0.0.1:PORT").
+func Serve(tb testing.TB, h http.Handler) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	tb.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
 }

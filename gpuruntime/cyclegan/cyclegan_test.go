@@ -23,10 +23,7 @@ func tiny(steps int) Preset {
 
 func tinyTrain(t *testing.T, dir string, steps, stopAt int) (*TrainResult, error) {
 	t.Helper()
-	f, err := fixture()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := testData(t)
 	return Train(TrainOptions{Preset: tiny(steps), Seed: 3, Backend: f.be, BackendText: "go", Device: "cpu", Dir: dir,
 		Stdout: io.Discard, Stderr: io.Discard, StopAtStep: stopAt}, f.train, f.test)
 }
@@ -119,10 +116,7 @@ func TestCorruptCheckpoint(t *testing.T) {
 // The gpu preset's networks cannot be trained on simplego, but their
 // forward passes run there.
 func TestConvForward(t *testing.T) {
-	f, err := fixture()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := testData(t)
 	p := Presets["gpu"]
 	ctx := p.Context(1)
 	exec, err := context.NewExec(f.be, ctx, func(ctx *context.Context, x *graph.Node) (*graph.Node, *graph.Node) {

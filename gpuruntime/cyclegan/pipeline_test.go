@@ -14,10 +14,7 @@ import (
 // The whole pipeline on a tiny configuration: train, render the gallery,
 // and check the manifest's keys and every file's digest and size.
 func TestPipeline(t *testing.T) {
-	f, err := fixture()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := testData(t)
 	dir := t.TempDir()
 	if _, err := tinyTrain(t, dir, 4, 0); err != nil {
 		t.Fatal(err)

@@ -7,52 +7,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
-	"github.com/kogi-course/kogi/gpuruntime/backend"
 	"github.com/kogi-course/kogi/gpuruntime/ckpt"
+	"github.com/kogi-course/kogi/gpuruntime/internal/fixture"
 	"github.com/kogi-course/kogi/gpuruntime/mnist"
 	"github.com/kogi-course/kogi/gpuruntime/steptrain"
 )
-
-var (
-	dataOnce          sync.Once
-	trainAll, testAll *mnist.Set
-	dataErr           error
-	beOnce            sync.Once
-	goBackend         backends.Backend
-)
-
-func data(t *testing.T) (train, test *mnist.Set) {
-	t.Helper()
-	dataOnce.Do(func() {
-		var dir string
-		if dir, dataErr = mnist.Dir(); dataErr == nil {
-			trainAll, testAll, dataErr = mnist.Load(dir)
-		}
-	})
-	if dataErr != nil {
-		t.Fatal(dataErr)
-	}
-	return trainAll, testAll
-}
-
-func testBackend(t *testing.T) backends.Backend {
-	t.Helper()
-	beOnce.Do(func() {
-		var err error
-		if goBackend, err = backend.New("go"); err != nil {
-			t.Fatal(err)
-		}
-	})
-	return goBackend
-}
 
 func TestSchedules(t *testing.T) {
 	for _, kind := range []string{"linear", "cosine"} {
@@ -114,8 +79,8 @@ func tinyPreset(steps int) Preset {
 
 func tinyTrain(t *testing.T, dir string, steps, stopAt int) (*TrainResult, error) {
 	t.Helper()
-	train, test := data(t)
-	return Train(TrainOptions{Preset: tinyPreset(steps), Seed: 3, Backend: testBackend(t), Dir: dir,
+	train, test := fixture.MNIST(t)
+	return Train(TrainOptions{Preset: tinyPreset(steps), Seed: 3, Backend: fixture.Backend(t), Dir: dir,
 		Stdout: io.Discard, Stderr: io.Discard, StopAtStep: stopAt}, train.Subset(1024), test.Subset(200))
 }
 
@@ -165,7 +130,7 @@ func TestResume(t *testing.T) {
 		}
 	}
 	// The loaded model samples, and the same seed gives the same samples.
-	m, err := Load(Presets["cpu"], dir, testBackend(t))
+	m, err := Load(Presets["cpu"], dir, fixture.Backend(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +187,7 @@ func TestCorruptCheckpoint(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "corrupt checkpoint "+latest) {
 				t.Fatalf("train: %v, want corrupt checkpoint %s", err, latest)
 			}
-			_, err = Load(Presets["cpu"], dir, testBackend(t))
+			_, err = Load(Presets["cpu"], dir, fixture.Backend(t))
 			if err == nil || !strings.Contains(err.Error(), "corrupt checkpoint "+latest) {
 				t.Fatalf("load: %v, want corrupt checkpoint %s", err, latest)
 			}
@@ -239,7 +204,7 @@ func TestUNetForward(t *testing.T) {
 	for i := range x {
 		x[i] = float32(math.Sin(float64(i)))
 	}
-	out, err := context.ExecOnce(testBackend(t), ctx, func(ctx *context.Context, xt, ts *graph.Node) *graph.Node {
+	out, err := context.ExecOnce(fixture.Backend(t), ctx, func(ctx *context.Context, xt, ts *graph.Node) *graph.Node {
 		return Eps(ctx, p, xt, ts)
 	}, tensors.FromFlatDataAndDimensions(append(x[:784:784], x[:784]...), 2, 28, 28, 1), tensors.FromFlatDataAndDimensions([]float32{1, 900}, 2))
 	if err != nil {

@@ -4,6 +4,8 @@ package dense
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -96,4 +98,18 @@ func LayerSum(ctx *context.Context, out int, xs ...*graph.Node) *graph.Node {
 	}
 	b := ctx.VariableWithShape("biases", shapes.Make(xs[0].DType(), out)).ValueGraph(xs[0].Graph())
 	return graph.Add(sum, graph.ExpandAxes(b, 0))
+}
+
+// ParseWidths parses hidden-layer widths written "256,128"; param names the
+// hyperparameter in the error.
+func ParseWidths(param, s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 4096 {
+			return nil, fmt.Errorf("%s: bad hidden widths %q (want comma-separated sizes like 256,128)", param, s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

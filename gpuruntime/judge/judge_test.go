@@ -4,34 +4,20 @@ import (
 	"math"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/kogi-course/kogi/gpuruntime/artifact"
+	"github.com/kogi-course/kogi/gpuruntime/internal/fixture"
 	"github.com/kogi-course/kogi/gpuruntime/mnist"
 )
 
 // Shipped is the committed judge, relative to this package.
 const Shipped = "judge.kjdg"
 
-var (
-	dataOnce sync.Once
-	testAll  *mnist.Set
-	dataErr  error
-)
-
 func testSet(t *testing.T) *mnist.Set {
 	t.Helper()
-	dataOnce.Do(func() {
-		var dir string
-		if dir, dataErr = mnist.Dir(); dataErr == nil {
-			_, testAll, dataErr = mnist.Load(dir)
-		}
-	})
-	if dataErr != nil {
-		t.Fatal(dataErr)
-	}
-	return testAll
+	_, test := fixture.MNIST(t)
+	return test
 }
 
 // The shipped judge is what its record says, reaches 98% on the test set

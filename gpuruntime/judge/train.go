@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
@@ -51,18 +49,8 @@ func DefaultContext() *context.Context {
 
 var checked = []string{ParamHidden, ParamBatch, ParamSeed, ParamShift, ParamLRMin, ParamClasses, optimizers.ParamLearningRate}
 
-// ParseHidden parses "256,128".
-func ParseHidden(s string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 || n > 4096 {
-			return nil, fmt.Errorf("%s: bad hidden widths %q (want comma-separated sizes like 256,128)", ParamHidden, s)
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
+// ParseHidden parses ParamHidden's "256,128".
+func ParseHidden(s string) ([]int, error) { return dense.ParseWidths(ParamHidden, s) }
 
 // logits is the classifier graph: dense layers (dense.Layer) with ReLU
 // between them, under /judge/0, /judge/1, …

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -103,18 +102,8 @@ func (a Arch) String() string {
 	return s + "-" + strconv.Itoa(a.Latent)
 }
 
-// ParseHidden parses "256,128".
-func ParseHidden(s string) ([]int, error) {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 || n > 4096 {
-			return nil, fmt.Errorf("%s: bad hidden widths %q (want comma-separated sizes like 256,128)", ParamHidden, s)
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
+// ParseHidden parses ParamHidden's "256,128".
+func ParseHidden(s string) ([]int, error) { return dense.ParseWidths(ParamHidden, s) }
 
 // activations maps ParamActivation to the graph function and the browser's Act.
 var activations = map[string]struct {

@@ -9,53 +9,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 
-	"github.com/kogi-course/kogi/gpuruntime/backend"
 	"github.com/kogi-course/kogi/gpuruntime/ckpt"
+	"github.com/kogi-course/kogi/gpuruntime/internal/fixture"
 	"github.com/kogi-course/kogi/gpuruntime/mnist"
 	wvae "github.com/kogi-course/kogi/wasmdemo/vae"
 )
-
-var (
-	dataOnce          sync.Once
-	trainAll, testAll *mnist.Set
-	dataErr           error
-	backendOnce       sync.Once
-	goBackend         backends.Backend
-)
-
-// data loads the real MNIST once; tests train on small subsets of it.
-func data(t *testing.T) (train, test *mnist.Set) {
-	t.Helper()
-	dataOnce.Do(func() {
-		var dir string
-		if dir, dataErr = mnist.Dir(); dataErr == nil {
-			trainAll, testAll, dataErr = mnist.Load(dir)
-		}
-	})
-	if dataErr != nil {
-		t.Fatal(dataErr)
-	}
-	return trainAll, testAll
-}
-
-func testBackend(t *testing.T) backends.Backend {
-	t.Helper()
-	backendOnce.Do(func() {
-		var err error
-		if goBackend, err = backend.New("go"); err != nil {
-			t.Fatal(err)
-		}
-	})
-	return goBackend
-}
 
 // tinyCtx is a small model that trains in a second on 2 cores.
 func tinyCtx(epochs int) *context.Context {
@@ -72,9 +36,9 @@ func tinyCtx(epochs int) *context.Context {
 
 func tinyRun(t *testing.T, dir string, epochs, stopAt int) (*Run, error) {
 	t.Helper()
-	train, test := data(t)
+	train, test := fixture.MNIST(t)
 	return Train(Options{
-		Name: "vae2", Ctx: tinyCtx(epochs), Backend: testBackend(t), CheckpointDir: dir,
+		Name: "vae2", Ctx: tinyCtx(epochs), Backend: fixture.Backend(t), CheckpointDir: dir,
 		Stdout: io.Discard, Stderr: io.Discard, stopAtStep: stopAt,
 	}, train.Subset(1024), test.Subset(256))
 }
@@ -166,10 +130,10 @@ func TestResumeWithOtherHyperparameters(t *testing.T) {
 	if _, err := tinyRun(t, dir, 1, 0); err != nil {
 		t.Fatal(err)
 	}
-	train, test := data(t)
+	train, test := fixture.MNIST(t)
 	ctx := tinyCtx(2)
 	ctx.SetParam(ParamHidden, "48")
-	_, err := Train(Options{Name: "vae2", Ctx: ctx, Backend: testBackend(t), CheckpointDir: dir,
+	_, err := Train(Options{Name: "vae2", Ctx: ctx, Backend: fixture.Backend(t), CheckpointDir: dir,
 		Stdout: io.Discard, Stderr: io.Discard}, train.Subset(1024), test.Subset(256))
 	if err == nil || !strings.Contains(err.Error(), ParamHidden+"=32") || !strings.Contains(err.Error(), dir) {
 		t.Fatalf("error %v: want one naming the checkpoint's %s=32 and %s", err, ParamHidden, dir)
@@ -208,7 +172,7 @@ func TestExportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, test := data(t)
+	_, test := fixture.MNIST(t)
 	test = test.Subset(256)
 	out := t.TempDir()
 	parity := filepath.Join(out, "testdata", "parity.json")
@@ -334,7 +298,7 @@ func TestShippedModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, test := data(t)
+	_, test := fixture.MNIST(t)
 	recon, kl := NegELBO(m, test)
 	neg := recon + kl
 	want := man.Models["vae2"].TestNegELBO
