@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/kogi-course/kogi/gen/config"
@@ -83,8 +84,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fs.StringVar(&cfg.CacheDir, "cache", cfg.CacheDir, "cache of minified static files (empty: no cache)")
 	quiet := fs.Bool("q", false, "print errors only")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (for measuring gen itself)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *cpuprofile != "" {
+		stop, err := startCPUProfile(*cpuprofile)
+		if err != nil {
+			fmt.Fprintf(stderr, "gen %s: %v\n", cmd, err)
+			return 1
+		}
+		defer stop()
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "gen %s: unexpected argument %q\n", cmd, fs.Arg(0))
@@ -152,4 +162,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "checked %d pages in %v: %d warnings\n", s.Pages, s.Duration.Round(100_000), nwarn)
 	}
 	return 0
+}
+
+// startCPUProfile profiles the rest of the run into file; stop flushes it.
+func startCPUProfile(file string) (stop func(), err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
