@@ -92,7 +92,7 @@ func run(cfg config.Build, write bool) (Result, *builder, error) {
 		return res, nil, err
 	}
 	if write {
-		if b.tree, err = openTree(cfg.Out); err != nil {
+		if b.tree, err = openTree(cfg.Out, cfg.CacheDir); err != nil {
 			return res, nil, err
 		}
 	}
@@ -117,6 +117,7 @@ func run(cfg config.Build, write bool) (Result, *builder, error) {
 	failed := res.Problems.Errors() > 0 || (cfg.Strict && len(res.Problems) > 0)
 	if write {
 		if err == nil && !failed {
+			b.tree.sums.save() // only a cache: without it the next build reads files back
 			err = b.tree.swap()
 		}
 		if err != nil || failed {
@@ -372,6 +373,8 @@ type worker struct {
 	b        *builder
 	md, page bytes.Buffer
 	min      bytes.Buffer
+	masked   bytes.Buffer // scratch of minifier.html
+	minOut   bytes.Buffer
 }
 
 // renderSafe turns a panic in one page into an error for that page, so the
@@ -456,7 +459,7 @@ func (w *worker) render(p *Page) Problems {
 	out := w.page.Bytes()
 	if b.min != nil {
 		w.min.Reset()
-		if err := b.min.html(&w.min, out); err != nil {
+		if err := b.min.html(&w.min, &w.masked, &w.minOut, out); err != nil {
 			return append(probs, Problem{File: p.File, Severity: diag.Error, Msg: "minify: " + err.Error()})
 		}
 		out = w.min.Bytes()

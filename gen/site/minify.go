@@ -90,12 +90,14 @@ func mathSpans(page []byte) [][2]int {
 // minifier's own output and it leaves text characters alone.
 const mathMark = "\uE000"
 
-func (mi *minifier) html(dst *bytes.Buffer, page []byte) error {
+// html minifies page into dst, using masked and out as scratch (a worker
+// keeps them, so pages do not each grow new buffers).
+func (mi *minifier) html(dst, masked, out *bytes.Buffer, page []byte) error {
 	spans := mathSpans(page)
 	if len(spans) == 0 {
-		return mi.m.Minify("text/html", dst, bytes.NewReader(page))
+		return mi.m.Minify("text/html", dst, source(page))
 	}
-	var masked bytes.Buffer
+	masked.Reset()
 	last := 0
 	for _, s := range spans {
 		masked.Write(page[last:s[0]])
@@ -103,22 +105,38 @@ func (mi *minifier) html(dst *bytes.Buffer, page []byte) error {
 		last = s[1]
 	}
 	masked.Write(page[last:])
-	var out bytes.Buffer
-	if err := mi.m.Minify("text/html", &out, &masked); err != nil {
+	out.Reset()
+	if err := mi.m.Minify("text/html", out, source(masked.Bytes())); err != nil {
 		return err
 	}
-	parts := bytes.Split(out.Bytes(), []byte(mathMark))
-	if len(parts) != len(spans)+1 {
+	rest, n := out.Bytes(), 0
+	for ; ; n++ {
+		i := bytes.Index(rest, markBytes)
+		if i < 0 {
+			break
+		}
+		rest = rest[i+len(markBytes):]
+	}
+	if n != len(spans) {
 		// The minifier moved or dropped a marker: keep the page unminified
 		// rather than risk misplacing math.
 		dst.Write(page)
 		return nil
 	}
-	for i, p := range parts {
-		dst.Write(p)
-		if i < len(spans) {
-			dst.Write(page[spans[i][0]:spans[i][1]])
-		}
+	rest = out.Bytes()
+	for _, s := range spans {
+		i := bytes.Index(rest, markBytes)
+		dst.Write(rest[:i])
+		dst.Write(page[s[0]:s[1]])
+		rest = rest[i+len(markBytes):]
 	}
+	dst.Write(rest)
 	return nil
 }
+
+var markBytes = []byte(mathMark)
+
+// source hands the minifier a page without a copy: its input reader takes
+// the bytes of anything with a Bytes method as they are, and reads anything
+// else into a new buffer.
+func source(b []byte) *bytes.Buffer { return bytes.NewBuffer(b) }

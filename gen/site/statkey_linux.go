@@ -23,3 +23,13 @@ func statKey(abs string, fi fs.FileInfo) (string, bool) {
 	}
 	return string(b), true
 }
+
+// statOf is the part of a file's stat that changes whenever its bytes may
+// have: size, inode, modification and change times.
+func statOf(fi fs.FileInfo) ([4]int64, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return [4]int64{}, false
+	}
+	return [4]int64{fi.Size(), int64(st.Ino), fi.ModTime().UnixNano(), st.Ctim.Nano()}, true
+}

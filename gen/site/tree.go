@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/zeebo/xxh3"
 )
 
 // tree is the folder a build writes into before it becomes the site.
@@ -33,6 +35,7 @@ type tree struct {
 	// into the served site, so a reader must never see half a file).
 	inPlace bool
 	dirs    sync.Map
+	sums    *sums // what the files of a reused dir hold; nil: read them
 }
 
 func prevDir(out string) string {
@@ -40,7 +43,7 @@ func prevDir(out string) string {
 	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".prev")
 }
 
-func openTree(out string) (*tree, error) {
+func openTree(out, cacheDir string) (*tree, error) {
 	if canExchange {
 		prev := prevDir(out)
 		if err := ownedOrAbsent(prev); err != nil {
@@ -49,7 +52,7 @@ func openTree(out string) (*tree, error) {
 		if err := os.MkdirAll(prev, 0o755); err != nil {
 			return nil, err
 		}
-		return &tree{dir: prev, out: out, reuse: true}, nil
+		return &tree{dir: prev, out: out, reuse: true, sums: openSums(cacheDir, prev)}, nil
 	}
 	tmp, err := tempDirBeside(out)
 	if err != nil {
@@ -136,15 +139,24 @@ func (t *tree) writeFile(rel string, data []byte) error {
 	if t.reuse {
 		if fi, err := os.Lstat(p); err == nil {
 			if fi.Mode().IsRegular() && !shared(fi) {
+				var h xxh3.Uint128
+				if t.sums != nil {
+					h = xxh3.Hash128(data)
+				}
 				if fi.Size() == int64(len(data)) {
+					if t.sums.unchanged(rel, fi, h) {
+						t.sums.record(rel, fi, h)
+						return nil
+					}
 					if old, err := os.ReadFile(p); err == nil && bytes.Equal(old, data) {
+						t.sums.record(rel, fi, h)
 						return nil
 					}
 				}
 				if t.inPlace {
 					return replaceFile(p, data)
 				}
-				return os.WriteFile(p, data, 0o644)
+				return t.create(rel, p, data, h)
 			}
 			if err := os.RemoveAll(p); err != nil {
 				return err
@@ -154,7 +166,31 @@ func (t *tree) writeFile(rel string, data []byte) error {
 	if err := t.mkdirFor(p); err != nil {
 		return err
 	}
-	return os.WriteFile(p, data, 0o644)
+	var h xxh3.Uint128
+	if t.sums != nil {
+		h = xxh3.Hash128(data)
+	}
+	return t.create(rel, p, data, h)
+}
+
+// create writes data, which hashes to h, to the file p (rel in the tree) and
+// records it in the tree's sums.
+func (t *tree) create(rel, p string, data []byte, h xxh3.Uint128) error {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil && t.sums != nil {
+		var fi fs.FileInfo
+		if fi, err = f.Stat(); err == nil {
+			t.sums.record(rel, fi, h)
+		}
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // link makes rel the file src: a hard link when the file system allows it,
