@@ -214,16 +214,7 @@ func (b *builder) demoFallback(spec *demo.Spec) ([]byte, error) {
 		return nil, err
 	}
 	if cached != "" {
-		// Write then rename, so a concurrent build never reads half a file.
-		if err := os.MkdirAll(filepath.Dir(cached), 0o755); err == nil {
-			if tmp, err := os.CreateTemp(filepath.Dir(cached), ".tmp-*"); err == nil {
-				_, werr := tmp.Write(buf.Bytes())
-				cerr := tmp.Close()
-				if werr != nil || cerr != nil || os.Chmod(tmp.Name(), 0o644) != nil || os.Rename(tmp.Name(), cached) != nil {
-					os.Remove(tmp.Name())
-				}
-			}
-		}
+		writeCacheFile(cached, buf.Bytes()) // only a cache
 	}
 	return buf.Bytes(), nil
 }

@@ -3,6 +3,7 @@ package site
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -50,20 +51,34 @@ func (b *builder) minifyCached(ext string, src []byte, rel string) (string, erro
 	if err != nil {
 		out = src
 	}
-	if err := os.MkdirAll(filepath.Dir(cached), 0o755); err == nil {
-		// Write then rename, so a concurrent build never links half a file.
-		if tmp, err := os.CreateTemp(filepath.Dir(cached), ".tmp-*"); err == nil {
-			_, werr := tmp.Write(out)
-			cerr := tmp.Close()
-			// CreateTemp makes the file 0600, and the site hard-links it: a
-			// web server running as another user could not read it.
-			merr := os.Chmod(tmp.Name(), 0o644)
-			if werr == nil && cerr == nil && merr == nil && os.Rename(tmp.Name(), cached) == nil {
-				return cached, b.tree.link(rel, cached)
-			} else {
-				os.Remove(tmp.Name())
-			}
-		}
+	if writeCacheFile(cached, out) == nil {
+		return cached, b.tree.link(rel, cached)
 	}
 	return "", b.tree.writeFile(rel, out)
+}
+
+// writeCacheFile writes a file of the cache folder by writing a temporary
+// file beside it and renaming it, so that a concurrent build never reads or
+// links half a file. The file is world-readable (CreateTemp makes 0600):
+// sites hard-link cached files, and a web server running as another user
+// must be able to read them.
+func writeCacheFile(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o644)); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
 }

@@ -118,18 +118,9 @@ func (x *statIndex) save() error {
 		fmt.Fprintf(w, "%s\t%s\n", k, x.entries[k])
 	}
 	w.Flush()
-	if err := os.MkdirAll(filepath.Dir(x.path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(x.path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(buf.Bytes())
-	if cerr := tmp.Close(); werr != nil || cerr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("minify cache index: %v %v", werr, cerr)
+	if err := writeCacheFile(x.path, buf.Bytes()); err != nil {
+		return fmt.Errorf("minify cache index: %w", err)
 	}
 	x.dirty = false
-	return os.Rename(tmp.Name(), x.path)
+	return nil
 }

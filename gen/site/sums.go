@@ -161,20 +161,5 @@ func (s *sums) save() error {
 		buf.WriteString(strconv.FormatUint(e.hash.Lo, 10))
 		buf.WriteByte('\n')
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(s.path), ".sums-*")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(buf.Bytes())
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-		return werr
-	}
-	return os.Rename(f.Name(), s.path)
+	return writeCacheFile(s.path, buf.Bytes())
 }
