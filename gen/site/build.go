@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -97,7 +98,16 @@ func run(cfg config.Build, write bool) (Result, *builder, error) {
 		}
 	}
 	res.Problems = append(res.Problems, b.probs...)
+	// Files that are not pages do not depend on them: they are copied
+	// while pages render, which keeps both cores busy to the end.
+	copied := make(chan error, 1)
+	if write {
+		go func() { copied <- b.writeFiles() }()
+	} else {
+		copied <- nil
+	}
 	res.Problems = append(res.Problems, b.renderAll()...)
+	copyErr := <-copied
 	if b.anyMath.Load() {
 		// The MathJax mount matters only with math (a missing wasm build is
 		// reported on the pages with demos).
@@ -110,7 +120,10 @@ func run(cfg config.Build, write bool) (Result, *builder, error) {
 		}
 	}
 	if write {
-		err = b.writeRest()
+		err = copyErr
+		if err == nil {
+			err = b.writeRest()
+		}
 	}
 	res.Problems.Sort()
 	res.Stats = Stats{Pages: len(c.Pages), Files: len(b.files), Bytes: b.written}
@@ -135,9 +148,9 @@ func run(cfg config.Build, write bool) (Result, *builder, error) {
 	return res, b, nil
 }
 
-// writeRest writes everything that is not a page, then removes what an older
-// build left behind.
-func (b *builder) writeRest() error {
+// writeFiles writes everything that does not depend on the pages: the
+// content's and theme's files, the marker and the syntax style sheet.
+func (b *builder) writeFiles() error {
 	b.stats = openStatIndex(b.cfg.CacheDir)
 	if err := b.copyFiles(); err != nil {
 		return err
@@ -146,9 +159,13 @@ func (b *builder) writeRest() error {
 	if err := b.tree.writeFile(markerFile, []byte(markerText)); err != nil {
 		return err
 	}
-	if err := b.writeSyntaxCSS(); err != nil {
-		return err
-	}
+	return b.writeSyntaxCSS()
+}
+
+// writeRest writes what the pages produced besides themselves (demo
+// fallbacks, the search index), then removes what an older build left
+// behind.
+func (b *builder) writeRest() error {
 	keep := map[string]bool{markerFile: true}
 	for k := range b.outputs {
 		keep[k] = true
@@ -262,9 +279,14 @@ func (b *builder) planFiles() error {
 		add(f.Out, f.Own, false)
 		b.files = append(b.files, f)
 	}
+	pageOuts := map[string]bool{}
 	for _, p := range b.c.Pages {
 		add(p.Out, p.File, true)
+		pageOuts[p.Out] = true
 	}
+	// The page wins (the clash is an error anyway); files are copied while
+	// pages render, so the two must never write one path.
+	b.files = slices.DeleteFunc(b.files, func(f *File) bool { return pageOuts[f.Out] })
 	b.outputs[syntaxCSSPath] = true
 	return nil
 }
@@ -361,7 +383,11 @@ func (b *builder) renderPages(pages []*Page) map[*Page]Problems {
 			}
 		}()
 	}
-	for _, p := range pages {
+	// Largest first: a big page started last would leave the other
+	// workers idle while it finishes.
+	order := slices.Clone(pages)
+	slices.SortStableFunc(order, func(a, b *Page) int { return b.size - a.size })
+	for _, p := range order {
 		jobs <- p
 	}
 	close(jobs)

@@ -31,6 +31,8 @@ type Page struct {
 	Course     *Course
 	Prev, Next *Page
 	Number     int // position among the course's lectures, from 1
+
+	size int // of the source, to hand out the largest pages first
 }
 
 // No is the lecture's number: its lecture: front matter, else its position
@@ -201,7 +203,7 @@ func readPage(root, rel string) (*Page, Problems, error) {
 		}
 		probs = append(probs, Problem{File: file, Line: l, Severity: diag.Error, Msg: err.Error()})
 	}
-	pg := &Page{Src: rel, File: file, FrontMatter: fm}
+	pg := &Page{Src: rel, File: file, FrontMatter: fm, size: len(src)}
 	pg.URL, pg.Out = prettyURL(rel)
 	return pg, probs, nil
 }
