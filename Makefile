@@ -54,6 +54,7 @@ test: $(MATHJAX) wasm vet
 bench: export GOGC = 200
 bench: export GOMEMLIMIT = 80MiB
 bench: $(MATHJAX)
+	$(GO) test ./gen -run '^$$' -bench 'CLI' -benchtime 20x -count 3
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildDevCorpus/rebuild' -benchtime 20x -count 3
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildDevCorpus/cold' -benchtime 10x -count 3
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildGenerated2000/rebuild' -benchtime 3x -count 3
