@@ -19,7 +19,7 @@ import (
 
 // HighlightCache remembers the HTML that syntax highlighting wrote for each
 // fenced code block. chroma's regexp-based lexers made highlighting the
-// corpus's 30 code blocks (9 KB) a quarter of all Markdown rendering, and
+// corpus's 30 code blocks (9 KB) about a quarter of Convert's CPU time, and
 // code rarely changes between builds. Highlighting is a pure function of the
 // block's info string, its code and the library versions, so those are the
 // key. One cache serves all workers; gen/site keeps it between builds.
@@ -35,7 +35,7 @@ func NewHighlightCache() *HighlightCache {
 	return &HighlightCache{entries: map[[32]byte][]byte{}, used: map[[32]byte]bool{}}
 }
 
-// WithHighlightCache highlights code through c.
+// WithHighlightCache highlights code through c; nil means no cache.
 func WithHighlightCache(c *HighlightCache) Option {
 	return func(o *options) { o.hlCache = c }
 }
