@@ -96,11 +96,11 @@ func bracket(src []byte, off int, image bool) int {
 	return off
 }
 
-// htmlRefs tokenizes the raw HTML made of segs as one piece, so that a
-// comment opened on one line hides the tags on the lines after it.
+// htmlRefs reads the raw HTML made of segs as one piece, so that a comment
+// opened on one line hides the tags on the lines after it.
 func htmlRefs(src []byte, segs []text.Segment, res *Result) {
-	// Most raw HTML in lectures is <br/>, <font> and comments: skip the
-	// tokenizer unless an href or src attribute can be there.
+	// Most raw HTML in lectures is <br/>, <font> and comments: skip it
+	// unless an href or src attribute can be there.
 	any := false
 	for _, s := range segs {
 		if v := s.Value(src); hasRefAttr(v) {
@@ -111,10 +111,7 @@ func htmlRefs(src []byte, segs []text.Segment, res *Result) {
 	if !any {
 		return
 	}
-	var b []byte
-	for _, s := range segs {
-		b = append(b, s.Value(src)...)
-	}
+	b := joinSegments(src, segs)
 	// srcOffset maps a position in b back to the source.
 	srcOffset := func(pos int) int {
 		for _, s := range segs {
@@ -125,6 +122,40 @@ func htmlRefs(src []byte, segs []text.Segment, res *Result) {
 		}
 		return -1
 	}
+	ref := func(pos int, url []byte, image bool) {
+		res.Refs = append(res.Refs, Ref{URL: string(url), Offset: srcOffset(pos), Image: image})
+	}
+	img := func(pos int) { res.Diags = append(res.Diags, noAlt(srcOffset(pos))) }
+	nRefs, nDiags := len(res.Refs), len(res.Diags)
+	if !scanPlainHTML(b, ref, img) {
+		res.Refs, res.Diags = res.Refs[:nRefs], res.Diags[:nDiags]
+		tokenizeRefs(b, ref, img)
+	}
+}
+
+// joinSegments is the text of segs. The lines of an HTML block follow each
+// other in the source, so it is usually a slice of src, not a copy.
+func joinSegments(src []byte, segs []text.Segment) []byte {
+	contiguous := true
+	for i, s := range segs {
+		if s.Padding != 0 || i > 0 && s.Start != segs[i-1].Stop {
+			contiguous = false
+			break
+		}
+	}
+	if contiguous && len(segs) > 0 {
+		return src[segs[0].Start:segs[len(segs)-1].Stop]
+	}
+	var b []byte
+	for _, s := range segs {
+		b = append(b, s.Value(src)...)
+	}
+	return b
+}
+
+// tokenizeRefs calls ref for each href and src attribute in b, and img for
+// each image without an alt attribute, at the tag's position in b.
+func tokenizeRefs(b []byte, ref func(pos int, url []byte, image bool), img func(pos int)) {
 	z := html.NewTokenizer(bytes.NewReader(b))
 	pos := 0
 	for {
@@ -142,12 +173,12 @@ func htmlRefs(src []byte, segs []text.Segment, res *Result) {
 				k, v, hasAttr = z.TagAttr()
 				key := string(k)
 				if key == "href" || key == "src" {
-					res.Refs = append(res.Refs, Ref{URL: string(v), Offset: srcOffset(pos), Image: key == "src" && tag != "script" && tag != "iframe"})
+					ref(pos, v, key == "src" && tag != "script" && tag != "iframe")
 				}
 				hasAlt = hasAlt || key == "alt"
 			}
 			if tag == "img" && !hasAlt {
-				res.Diags = append(res.Diags, noAlt(srcOffset(pos)))
+				img(pos)
 			}
 		}
 		pos += raw

@@ -75,7 +75,10 @@ type Demo struct {
 // Option changes how New wires the converter.
 type Option func(*options)
 
-type options struct{ demo demoblock.RenderFunc }
+type options struct {
+	demo    demoblock.RenderFunc
+	hlCache *HighlightCache
+}
 
 // WithDemoRenderer renders ```demo blocks with fn; without it they become
 // placeholder figures.
@@ -109,9 +112,13 @@ func New(cfg config.Markup, opts ...Option) *Converter {
 		exts = append(exts, extension.Linkify)
 	}
 	if cfg.Highlight {
-		exts = append(exts, highlighting.NewHighlighting(
-			highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
-		))
+		// Changing these options? hlVersion names them in the cache key.
+		hlOpts := []highlighting.Option{highlighting.WithFormatOptions(chromahtml.WithClasses(true))}
+		if o.hlCache != nil {
+			exts = append(exts, cachedHighlighting{hlOpts, o.hlCache})
+		} else {
+			exts = append(exts, highlighting.NewHighlighting(hlOpts...))
+		}
 	}
 	var ropts []goldmark.Option
 	if cfg.Unsafe {

@@ -82,7 +82,8 @@ func run(cfg config.Build, write bool) (Result, *builder, error) {
 		return res, nil, err
 	}
 	b := &builder{cfg: cfg, c: c, layouts: layouts, loadProbs: loadProbs}
-	b.conv = markup.New(cfg.Markup, markup.WithDemoRenderer(b.renderDemo))
+	hl := openHighlightCache(cfg.CacheDir)
+	b.conv = markup.New(cfg.Markup, markup.WithDemoRenderer(b.renderDemo), markup.WithHighlightCache(hl))
 	if cfg.Search {
 		b.search = search.New()
 	}
@@ -108,6 +109,7 @@ func run(cfg config.Build, write bool) (Result, *builder, error) {
 	}
 	res.Problems = append(res.Problems, b.renderAll()...)
 	copyErr := <-copied
+	saveHighlightCache(cfg.CacheDir, hl)
 	if b.anyMath.Load() {
 		// The MathJax mount matters only with math (a missing wasm build is
 		// reported on the pages with demos).

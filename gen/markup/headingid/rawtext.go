@@ -430,6 +430,11 @@ func closingBrace(s []byte, i int) int {
 // a no-break space, which is dropped rather than turned into '-'. The
 // list is in kramdown's order.
 func (p *spanParser) typographic(out *spanOut, i int) (int, bool) {
+	switch p.src[i] {
+	case '-', '.', '\\', '<', ' ', '>':
+	default:
+		return 0, false // no symbol starts here: skip the prefix tests
+	}
 	for _, t := range typographicSyms {
 		if bytes.HasPrefix(p.src[i:], []byte(t.from)) {
 			out.element([]byte(t.to))
