@@ -53,7 +53,7 @@ test: $(MATHJAX) wasm vet
 # the numbers are the CLI's.
 bench: export GOGC = 200
 bench: export GOMEMLIMIT = 80MiB
-bench: $(MATHJAX)
+bench: $(MATHJAX) wasm
 	$(GO) test ./gen -run '^$$' -bench 'CLI' -benchtime 20x -count 3
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildDevCorpus/rebuild' -benchtime 20x -count 3
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildDevCorpus/cold' -benchtime 10x -count 3
@@ -61,6 +61,7 @@ bench: $(MATHJAX)
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildGenerated2000/cold' -benchtime 2x -count 2
 	$(GO) test ./gen/site -run '^$$' -bench 'RebuildOnePage' -benchtime 40x -count 3
 	$(GO) test ./gen/markup/... -run '^$$' -bench . -benchmem
+	$(GO) test ./wasmdemo -run '^$$' -bench VAEBrowser -benchtime 3x
 
 clean:
 	rm -rf public bin build
