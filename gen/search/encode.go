@@ -12,6 +12,8 @@ import (
 //	flags      1 byte: the shard's index in its group (s % perGroup), and
 //	           flagUni for a single Japanese character
 //	len, tok   the token's length (1 byte) and its UTF-8 bytes
+//	n          the length in bytes of the rest (uvarint), so that Write
+//	           copies it without decoding it
 //	tf         how often it occurs (uvarint)
 //	positions  a bigram or word: the rune offset of each occurrence, each
 //	           as the difference from the one before (tf uvarints); a
@@ -320,22 +322,42 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 				buf = utf8.AppendRune(buf, rune(key&(1<<21-1)))
 			}
 			buf[n-1] = byte(len(buf) - n)
+			m := len(buf) // where the length of the rest goes
+			buf = append(buf, 0)
 			buf = binary.AppendUvarint(buf, uint64(tf))
 			if key&uniBit != 0 {
 				buf = binary.AppendUvarint(buf, uint64(s.firsts[t]))
-				continue
+			} else {
+				// starts[t] is now the end of its positions.
+				prev := int32(0)
+				for _, p := range s.sorted[s.starts[t]-tf : s.starts[t]] {
+					buf = binary.AppendUvarint(buf, uint64(p-prev))
+					prev = p
+				}
 			}
-			// starts[t] is now the end of its positions.
-			prev := int32(0)
-			for _, p := range s.sorted[s.starts[t]-tf : s.starts[t]] {
-				buf = binary.AppendUvarint(buf, uint64(p-prev))
-				prev = p
-			}
+			buf = putLength(buf, m)
 		}
 	}
 	b.grp[groups] = uint32(len(buf))
 	s.buf = buf
 	return buf, int(n), cuts
+}
+
+// putLength stores the length of buf[m+1:] as a uvarint at buf[m], where
+// one byte was left for it: a longer one (a token with more than some
+// forty positions) moves the bytes after it.
+func putLength(buf []byte, m int) []byte {
+	r := len(buf) - m - 1
+	if r < 0x80 {
+		buf[m] = byte(r)
+		return buf
+	}
+	var l [binary.MaxVarintLen64]byte
+	k := binary.PutUvarint(l[:], uint64(r))
+	buf = append(buf, l[1:k]...) // room
+	copy(buf[m+k:], buf[m+1:m+1+r])
+	copy(buf[m:], l[:k])
+	return buf
 }
 
 func grow(s []int32, n int) []int32 {
