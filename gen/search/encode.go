@@ -264,10 +264,8 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 		s.firsts[u] = min(s.firsts[u], e.pos)
 	}
 
-	// Positions grouped by token, in text order within each.
+	// Tokens grouped by shard: shard x is order[count[x]:count[x+1]].
 	s.shards = grow(s.shards, len(s.keys))
-	s.starts = grow(s.starts, len(s.keys))
-	npos := int32(0)
 	for t, key := range s.keys {
 		switch {
 		case key&wordBit != 0:
@@ -277,17 +275,7 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 		default:
 			s.shards[t] = int32(fnvRune(fnvRune(fnvBasis, rune(key>>21)), rune(key&(1<<21-1))) % Shards)
 		}
-		if key&uniBit == 0 {
-			s.starts[t] = npos
-			npos += s.tfs[t]
-		}
 	}
-	s.sorted = grow(s.sorted, int(npos))
-	for _, o := range s.occ {
-		s.sorted[s.starts[o.tok]] = o.pos
-		s.starts[o.tok]++
-	}
-	// Tokens grouped by shard: shard x is order[count[x]:count[x+1]].
 	clear(s.count[:])
 	for _, sh := range s.shards {
 		s.count[sh+1]++
@@ -301,8 +289,36 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 		s.order[fill[sh]] = int32(t)
 		fill[sh]++
 	}
+	// Positions grouped by token, in text order within each, and the
+	// tokens in the order of their records, so that writing the records
+	// reads the positions in one pass rather than a token's here and
+	// another's there.
+	s.starts = grow(s.starts, len(s.keys))
+	npos := int32(0)
+	for _, t := range s.order {
+		if s.keys[t]&uniBit == 0 {
+			s.starts[t] = npos
+			npos += s.tfs[t]
+		}
+	}
+	s.sorted = grow(s.sorted, int(npos))
+	for _, o := range s.occ {
+		s.sorted[s.starts[o.tok]] = o.pos
+		s.starts[o.tok]++
+	}
 
+	// Room for every record, so that appending never copies: a record
+	// is at most 3 bytes of flags and lengths, its token (8 bytes but for
+	// a word), and 5 bytes for its tf and for each position.
+	need := len(s.keys)*(3+8+5+5) + 5*int(npos)
+	for _, w := range s.list {
+		need += len(w)
+	}
+	if cap(s.buf) < need {
+		s.buf = make([]byte, 0, need)
+	}
 	buf := s.buf[:0]
+	pos := s.sorted // the positions of the next token
 	for g := range groups {
 		b.grp[g] = uint32(len(buf))
 		for _, t := range s.order[s.count[g*perGroup]:s.count[(g+1)*perGroup]] {
@@ -315,27 +331,31 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 				buf = append(buf, s.list[key&^wordBit]...)
 			case key&uniBit != 0:
 				buf = append(buf, flags|flagUni, 0)
-				buf = utf8.AppendRune(buf, rune(key&(1<<21-1)))
+				buf = appendRune(buf, rune(key&(1<<21-1)))
 			default:
 				buf = append(buf, flags, 0)
-				buf = utf8.AppendRune(buf, rune(key>>21))
-				buf = utf8.AppendRune(buf, rune(key&(1<<21-1)))
+				buf = appendRune(buf, rune(key>>21))
+				buf = appendRune(buf, rune(key&(1<<21-1)))
 			}
 			buf[n-1] = byte(len(buf) - n)
 			m := len(buf) // where the length of the rest goes
 			buf = append(buf, 0)
-			buf = binary.AppendUvarint(buf, uint64(tf))
+			buf = appendUvarint(buf, uint32(tf))
 			if key&uniBit != 0 {
-				buf = binary.AppendUvarint(buf, uint64(s.firsts[t]))
+				buf = appendUvarint(buf, uint32(s.firsts[t]))
 			} else {
-				// starts[t] is now the end of its positions.
 				prev := int32(0)
-				for _, p := range s.sorted[s.starts[t]-tf : s.starts[t]] {
-					buf = binary.AppendUvarint(buf, uint64(p-prev))
+				for _, p := range pos[:tf] {
+					buf = appendUvarint(buf, uint32(p-prev))
 					prev = p
 				}
+				pos = pos[tf:]
 			}
-			buf = putLength(buf, m)
+			if r := len(buf) - m - 1; r < 0x80 {
+				buf[m] = byte(r)
+			} else {
+				buf = putLength(buf, m, r)
+			}
 		}
 	}
 	b.grp[groups] = uint32(len(buf))
@@ -343,15 +363,31 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 	return buf, int(n), cuts
 }
 
-// putLength stores the length of buf[m+1:] as a uvarint at buf[m], where
-// one byte was left for it: a longer one (a token with more than some
-// forty positions) moves the bytes after it.
-func putLength(buf []byte, m int) []byte {
-	r := len(buf) - m - 1
-	if r < 0x80 {
-		buf[m] = byte(r)
-		return buf
+// appendRune is utf8.AppendRune with the three-byte runes of Japanese
+// inlined.
+func appendRune(buf []byte, r rune) []byte {
+	if 0x800 <= r && r < 0xD800 || 0xE000 <= r && r < 0x10000 {
+		return append(buf, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
 	}
+	return utf8.AppendRune(buf, r)
+}
+
+// appendUvarint is binary.AppendUvarint with the one- and two-byte cases,
+// nearly all deltas of positions, inlined.
+func appendUvarint(buf []byte, x uint32) []byte {
+	switch {
+	case x < 0x80:
+		return append(buf, byte(x))
+	case x < 0x4000:
+		return append(buf, byte(x)|0x80, byte(x>>7))
+	}
+	return binary.AppendUvarint(buf, uint64(x))
+}
+
+// putLength stores r, the length of buf[m+1:], as a uvarint at buf[m],
+// where one byte was left for it, moving the bytes after it: a length of
+// more than one byte is a token with more than some forty positions.
+func putLength(buf []byte, m, r int) []byte {
 	var l [binary.MaxVarintLen64]byte
 	k := binary.PutUvarint(l[:], uint64(r))
 	buf = append(buf, l[1:k]...) // room
