@@ -48,8 +48,7 @@ type block struct {
 type scratch struct {
 	tab    table            // bigram or character → token
 	rare   map[uint64]int32 // the same, for characters beyond U+FFFF
-	words  map[string]int32 // word → token
-	list   []string         // the words, by the index in their key
+	words  wordTable        // word → token
 	lower  []byte
 	keys   []uint64 // see bigramKey
 	tfs    []int32
@@ -68,12 +67,12 @@ type scratch struct {
 type occurrence struct{ tok, pos int32 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &scratch{rare: map[uint64]int32{}, words: map[string]int32{}}
+	return &scratch{rare: map[uint64]int32{}}
 }}
 
 // Keys of tokens: runes are below 2^21, and a Japanese rune is at least
 // 0x2E80, so no key is 0. Words are not in table; their key is their index
-// in scratch.list.
+// in scratch.words.
 const (
 	uniBit  = 1 << 62
 	wordBit = 1 << 61
@@ -117,12 +116,9 @@ func (s *scratch) token(key uint64, p int32) int32 {
 }
 
 // word counts one more of the word in sp. An ASCII word is lower-cased
-// here, into a buffer, so that only a new word costs a string.
+// here, into a buffer, so that no word costs a string.
 func (s *scratch) word(text []byte, sp span) {
 	w := text[sp.start:sp.end]
-	var t int32
-	var ok bool
-	var str string
 	if sp.n == len(w) && len(w) <= maxWord { // ASCII
 		s.lower = s.lower[:0]
 		for _, c := range w {
@@ -131,20 +127,76 @@ func (s *scratch) word(text []byte, sp span) {
 			}
 			s.lower = append(s.lower, c)
 		}
-		if t, ok = s.words[string(s.lower)]; !ok {
-			str = string(s.lower)
-		}
+		w = s.lower
 	} else {
-		str = word(string(w), span{end: len(w), n: sp.n})
-		t, ok = s.words[str]
+		w = []byte(word(string(w), span{end: len(w), n: sp.n}))
 	}
-	if !ok {
-		t = s.newToken(wordBit|uint64(len(s.list)), int32(sp.pos))
-		s.words[str] = t
-		s.list = append(s.list, str)
-	}
+	t := s.words.token(w, s, int32(sp.pos))
 	s.tfs[t]++
 	s.occ = append(s.occ, occurrence{t, int32(sp.pos)})
+}
+
+// wordTable maps the words of a page to their tokens by open addressing,
+// with the words' bytes in one arena: a map with string keys, and a string
+// for each new word, were a tenth of the time spent indexing a page. The
+// FNV-1a hash that places a word is the one that picks its shard.
+type wordTable struct {
+	slots []int32    // index in spans + 1; 0: empty
+	spans [][2]int32 // the words, by the index in their key: bytes[s[0]:s[1]]
+	hash  []uint32   // FNV-1a of each word
+	toks  []int32    // the token of each word
+	bytes []byte
+	shift uint
+}
+
+func (wt *wordTable) reset() {
+	if wt.slots == nil {
+		wt.slots, wt.shift = make([]int32, 1<<9), 32-9
+	}
+	clear(wt.slots)
+	wt.spans, wt.hash, wt.toks, wt.bytes = wt.spans[:0], wt.hash[:0], wt.toks[:0], wt.bytes[:0]
+}
+
+func (wt *wordTable) word(i uint64) []byte {
+	sp := wt.spans[i]
+	return wt.bytes[sp[0]:sp[1]]
+}
+
+// token returns the token of word w, a new one first seen at offset p if
+// need be.
+func (wt *wordTable) token(w []byte, s *scratch, p int32) int32 {
+	h := uint32(fnvBasis)
+	for _, c := range w {
+		h = (h ^ uint32(c)) * fnvPrime
+	}
+	mask := len(wt.slots) - 1
+	i := int((h * 0x9E3779B1) >> wt.shift)
+	for ; wt.slots[i] != 0; i = (i + 1) & mask {
+		k := wt.slots[i] - 1
+		if wt.hash[k] == h && string(wt.word(uint64(k))) == string(w) {
+			return wt.toks[k]
+		}
+	}
+	k := len(wt.spans)
+	start := int32(len(wt.bytes))
+	wt.bytes = append(wt.bytes, w...)
+	wt.spans = append(wt.spans, [2]int32{start, int32(len(wt.bytes))})
+	wt.hash = append(wt.hash, h)
+	wt.slots[i] = int32(k + 1)
+	if 2*(k+1) > len(wt.slots) {
+		wt.slots, wt.shift = make([]int32, 2*len(wt.slots)), wt.shift-1
+		mask = len(wt.slots) - 1
+		for j, h := range wt.hash {
+			i := int((h * 0x9E3779B1) >> wt.shift)
+			for wt.slots[i] != 0 {
+				i = (i + 1) & mask
+			}
+			wt.slots[i] = int32(j + 1)
+		}
+	}
+	t := s.newToken(wordBit|uint64(k), p)
+	wt.toks = append(wt.toks, t)
+	return t
 }
 
 // encode tokenizes normalized text (see token.go) into the records of its
@@ -156,9 +208,7 @@ func (s *scratch) word(text []byte, sp span) {
 // indexing it.
 func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts [][2]int) {
 	clear(s.rare)
-	clear(s.words)
-	clear(s.list)
-	s.list = s.list[:0]
+	s.words.reset()
 	s.keys, s.tfs, s.firsts = s.keys[:0], s.tfs[:0], s.firsts[:0]
 	s.tab.reset(len(text))
 	s.occ, s.ends = s.occ[:0], s.ends[:0]
@@ -196,28 +246,49 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 				s.word(text, w)
 				w.start = -1
 			}
-			if prev >= 0 {
-				var t int32
-				if k := uint32(prev)<<16 | uint32(c); prev|c < 0x10000 {
-					// s.token, inlined for the common case.
-					j := int((k * 0x9E3779B1) >> s.tab.shift)
-					for mask := len(s.tab.slots) - 1; ; j = (j + 1) & mask {
-						if sl := s.tab.slots[j]; sl.key == k {
-							t = sl.tok
-							break
-						} else if sl.key == 0 {
-							t = s.newToken(bigramKey(prev, c), n-1)
-							s.tab.put(j, k, t)
-							break
-						}
-					}
+			// The rest of the run, as long as it is kana and kanji of
+			// three bytes, is read by the loop below on its own: it has
+			// no word, end or cut to look for.
+			lim := min(nextCut, endCut)
+			for {
+				if prev < 0 {
+					prev = c
 				} else {
-					t = s.token(bigramKey(prev, c), n-1)
+					var t int32
+					if k := uint32(prev)<<16 | uint32(c); prev|c < 0x10000 {
+						// s.token, inlined for the common case.
+						j := int((k * 0x9E3779B1) >> s.tab.shift)
+						for mask := len(s.tab.slots) - 1; ; j = (j + 1) & mask {
+							if sl := s.tab.slots[j]; sl.key == k {
+								t = sl.tok
+								break
+							} else if sl.key == 0 {
+								t = s.newToken(bigramKey(prev, c), n-1)
+								s.tab.put(j, k, t)
+								break
+							}
+						}
+					} else {
+						t = s.token(bigramKey(prev, c), n-1)
+					}
+					s.tfs[t]++
+					s.occ = append(s.occ, occurrence{t, n - 1})
+					prev = c
 				}
-				s.tfs[t]++
-				s.occ = append(s.occ, occurrence{t, n - 1})
+				j := i + size
+				if n+1 >= lim || j+2 >= len(text) {
+					break
+				}
+				c0 := text[j]
+				if c0 < 0xE1 || c0 > 0xEC || text[j+1]&0xC0 != 0x80 || text[j+2]&0xC0 != 0x80 {
+					break
+				}
+				next := rune(c0&0x0F)<<12 | rune(text[j+1]&0x3F)<<6 | rune(text[j+2]&0x3F)
+				if next < cjkLow || next >= cjkHigh || cjkBits[(next-cjkLow)/64]&(1<<((next-cjkLow)%64)) == 0 {
+					break
+				}
+				c, n, i, size = next, n+1, j, 3
 			}
-			prev = c
 		case isWord(c):
 			if prev >= 0 {
 				s.ends = append(s.ends, occurrence{prev, n - 1})
@@ -269,7 +340,7 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 	for t, key := range s.keys {
 		switch {
 		case key&wordBit != 0:
-			s.shards[t] = int32(ShardOf(s.list[key&^wordBit]))
+			s.shards[t] = int32(s.words.hash[key&^wordBit] % Shards)
 		case key&uniBit != 0:
 			s.shards[t] = int32(fnvRune(fnvBasis, rune(key&(1<<21-1))) % Shards)
 		default:
@@ -311,9 +382,7 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 	// is at most 3 bytes of flags and lengths, its token (8 bytes but for
 	// a word), and 5 bytes for its tf and for each position.
 	need := len(s.keys)*(3+8+5+5) + 5*int(npos)
-	for _, w := range s.list {
-		need += len(w)
-	}
+	need += len(s.words.bytes)
 	if cap(s.buf) < need {
 		s.buf = make([]byte, 0, need)
 	}
@@ -328,7 +397,7 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 			switch {
 			case key&wordBit != 0:
 				buf = append(buf, flags, 0)
-				buf = append(buf, s.list[key&^wordBit]...)
+				buf = append(buf, s.words.word(key&^wordBit)...)
 			case key&uniBit != 0:
 				buf = append(buf, flags|flagUni, 0)
 				buf = appendRune(buf, rune(key&(1<<21-1)))
