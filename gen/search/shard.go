@@ -202,7 +202,18 @@ func (m *merger) add(id int32, sh byte) error {
 			return errCorrupt
 		}
 		i += k
-		t := &m.toks[m.token(prefixKey(tok), tok)]
+		var key uint64
+		if s := i - k - len(tok); s+8 <= len(recs) {
+			// The bytes after a short token are the record's rest: read
+			// 8 at once and drop those.
+			key = binary.BigEndian.Uint64(recs[s:])
+			if len(tok) < 8 {
+				key &= ^uint64(0) << (64 - 8*len(tok))
+			}
+		} else {
+			key = prefixKey(tok)
+		}
+		t := &m.toks[m.token(key, tok)]
 		r := int32(len(m.refs))
 		m.refs = append(m.refs, ref{id: id, off: int32(i), n: int32(n), next: -1})
 		if t.tail >= 0 {
@@ -245,16 +256,30 @@ func (m *merger) shard(out []byte) []byte {
 		ta, tb := &m.toks[a.t], &m.toks[b.t]
 		return bytes.Compare(m.bytes[ta.tok[0]:ta.tok[1]], m.bytes[tb.tok[0]:tb.tok[1]])
 	})
+	// The shard's size, and 8 bytes more: a record's rest of up to 8
+	// bytes, most of them, is copied as one word.
+	size := 8
+	for _, t := range m.toks {
+		n := int(t.tok[1] - t.tok[0])
+		size += uvarintLen(uint64(n)) + n + uvarintLen(uint64(t.size)) + int(t.size)
+	}
+	out = slices.Grow(out, size)
 	for _, o := range m.order {
 		t := &m.toks[o.t]
-		out = binary.AppendUvarint(out, uint64(t.tok[1]-t.tok[0]))
+		out = appendUvarint(out, uint32(t.tok[1]-t.tok[0]))
 		out = append(out, m.bytes[t.tok[0]:t.tok[1]]...)
-		out = binary.AppendUvarint(out, uint64(t.size))
+		out = appendUvarint(out, uint32(t.size))
 		prev := int32(0)
 		for r := t.head; r >= 0; {
 			f := &m.refs[r]
-			out = binary.AppendUvarint(out, uint64(f.id-prev))
-			out = append(out, m.parts[f.id][f.off:f.off+f.n]...)
+			out = appendUvarint(out, uint32(f.id-prev))
+			part := m.parts[f.id]
+			if w := len(out); f.n <= 8 && int(f.off)+8 <= len(part) {
+				binary.LittleEndian.PutUint64(out[w:w+8], binary.LittleEndian.Uint64(part[f.off:]))
+				out = out[:w+int(f.n)]
+			} else {
+				out = append(out, part[f.off:f.off+f.n]...)
+			}
 			prev, r = f.id, f.next
 		}
 	}
