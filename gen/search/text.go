@@ -205,6 +205,14 @@ func collapse(s []byte) string {
 		c := s[i]
 		switch {
 		case c == ' ' || '\t' <= c && c <= '\r':
+			if c == ' ' && run < i && i+1 < len(s) {
+				// One space between words stays in the run, if what
+				// follows is ASCII or kana or kanji, not white space.
+				if d := s[i+1]; '!' <= d && d < utf8.RuneSelf || 0xE4 <= d && d <= 0xEC {
+					i++
+					continue
+				}
+			}
 			flush(i)
 			space = true
 			i++
