@@ -27,3 +27,16 @@ func BenchmarkAdd(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(docs)), "ns/page")
 }
+
+// BenchmarkPlainText measures extracting the text of the same pages from
+// their article HTML, on one core: the other part of the workers' share.
+func BenchmarkPlainText(b *testing.B) {
+	pages := corpusHTML(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, p := range pages {
+			PlainText(p.html)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(pages)), "ns/page")
+}

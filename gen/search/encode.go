@@ -12,6 +12,8 @@ import (
 //	flags      1 byte: the shard's index in its group (s % perGroup), and
 //	           flagUni for a single Japanese character
 //	len, tok   the token's length (1 byte) and its UTF-8 bytes
+//	n          the length in bytes of the rest (uvarint), so that Write
+//	           copies it without decoding it
 //	tf         how often it occurs (uvarint)
 //	positions  a bigram or word: the rune offset of each occurrence, each
 //	           as the difference from the one before (tf uvarints); a
@@ -46,8 +48,7 @@ type block struct {
 type scratch struct {
 	tab    table            // bigram or character → token
 	rare   map[uint64]int32 // the same, for characters beyond U+FFFF
-	words  map[string]int32 // word → token
-	list   []string         // the words, by the index in their key
+	words  wordTable        // word → token
 	lower  []byte
 	keys   []uint64 // see bigramKey
 	tfs    []int32
@@ -66,12 +67,12 @@ type scratch struct {
 type occurrence struct{ tok, pos int32 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &scratch{rare: map[uint64]int32{}, words: map[string]int32{}}
+	return &scratch{rare: map[uint64]int32{}}
 }}
 
 // Keys of tokens: runes are below 2^21, and a Japanese rune is at least
 // 0x2E80, so no key is 0. Words are not in table; their key is their index
-// in scratch.list.
+// in scratch.words.
 const (
 	uniBit  = 1 << 62
 	wordBit = 1 << 61
@@ -115,12 +116,9 @@ func (s *scratch) token(key uint64, p int32) int32 {
 }
 
 // word counts one more of the word in sp. An ASCII word is lower-cased
-// here, into a buffer, so that only a new word costs a string.
+// here, into a buffer, so that no word costs a string.
 func (s *scratch) word(text []byte, sp span) {
 	w := text[sp.start:sp.end]
-	var t int32
-	var ok bool
-	var str string
 	if sp.n == len(w) && len(w) <= maxWord { // ASCII
 		s.lower = s.lower[:0]
 		for _, c := range w {
@@ -129,20 +127,76 @@ func (s *scratch) word(text []byte, sp span) {
 			}
 			s.lower = append(s.lower, c)
 		}
-		if t, ok = s.words[string(s.lower)]; !ok {
-			str = string(s.lower)
-		}
+		w = s.lower
 	} else {
-		str = word(string(w), span{end: len(w), n: sp.n})
-		t, ok = s.words[str]
+		w = []byte(word(string(w), span{end: len(w), n: sp.n}))
 	}
-	if !ok {
-		t = s.newToken(wordBit|uint64(len(s.list)), int32(sp.pos))
-		s.words[str] = t
-		s.list = append(s.list, str)
-	}
+	t := s.words.token(w, s, int32(sp.pos))
 	s.tfs[t]++
 	s.occ = append(s.occ, occurrence{t, int32(sp.pos)})
+}
+
+// wordTable maps the words of a page to their tokens by open addressing,
+// with the words' bytes in one arena: a map with string keys, and a string
+// for each new word, were a tenth of the time spent indexing a page. The
+// FNV-1a hash that places a word is the one that picks its shard.
+type wordTable struct {
+	slots []int32    // index in spans + 1; 0: empty
+	spans [][2]int32 // the words, by the index in their key: bytes[s[0]:s[1]]
+	hash  []uint32   // FNV-1a of each word
+	toks  []int32    // the token of each word
+	bytes []byte
+	shift uint
+}
+
+func (wt *wordTable) reset() {
+	if wt.slots == nil {
+		wt.slots, wt.shift = make([]int32, 1<<9), 32-9
+	}
+	clear(wt.slots)
+	wt.spans, wt.hash, wt.toks, wt.bytes = wt.spans[:0], wt.hash[:0], wt.toks[:0], wt.bytes[:0]
+}
+
+func (wt *wordTable) word(i uint64) []byte {
+	sp := wt.spans[i]
+	return wt.bytes[sp[0]:sp[1]]
+}
+
+// token returns the token of word w, a new one first seen at offset p if
+// need be.
+func (wt *wordTable) token(w []byte, s *scratch, p int32) int32 {
+	h := uint32(fnvBasis)
+	for _, c := range w {
+		h = (h ^ uint32(c)) * fnvPrime
+	}
+	mask := len(wt.slots) - 1
+	i := int((h * 0x9E3779B1) >> wt.shift)
+	for ; wt.slots[i] != 0; i = (i + 1) & mask {
+		k := wt.slots[i] - 1
+		if wt.hash[k] == h && string(wt.word(uint64(k))) == string(w) {
+			return wt.toks[k]
+		}
+	}
+	k := len(wt.spans)
+	start := int32(len(wt.bytes))
+	wt.bytes = append(wt.bytes, w...)
+	wt.spans = append(wt.spans, [2]int32{start, int32(len(wt.bytes))})
+	wt.hash = append(wt.hash, h)
+	wt.slots[i] = int32(k + 1)
+	if 2*(k+1) > len(wt.slots) {
+		wt.slots, wt.shift = make([]int32, 2*len(wt.slots)), wt.shift-1
+		mask = len(wt.slots) - 1
+		for j, h := range wt.hash {
+			i := int((h * 0x9E3779B1) >> wt.shift)
+			for wt.slots[i] != 0 {
+				i = (i + 1) & mask
+			}
+			wt.slots[i] = int32(j + 1)
+		}
+	}
+	t := s.newToken(wordBit|uint64(k), p)
+	wt.toks = append(wt.toks, t)
+	return t
 }
 
 // encode tokenizes normalized text (see token.go) into the records of its
@@ -154,9 +208,7 @@ func (s *scratch) word(text []byte, sp span) {
 // indexing it.
 func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts [][2]int) {
 	clear(s.rare)
-	clear(s.words)
-	clear(s.list)
-	s.list = s.list[:0]
+	s.words.reset()
 	s.keys, s.tfs, s.firsts = s.keys[:0], s.tfs[:0], s.firsts[:0]
 	s.tab.reset(len(text))
 	s.occ, s.ends = s.occ[:0], s.ends[:0]
@@ -194,28 +246,49 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 				s.word(text, w)
 				w.start = -1
 			}
-			if prev >= 0 {
-				var t int32
-				if k := uint32(prev)<<16 | uint32(c); prev|c < 0x10000 {
-					// s.token, inlined for the common case.
-					j := int((k * 0x9E3779B1) >> s.tab.shift)
-					for mask := len(s.tab.slots) - 1; ; j = (j + 1) & mask {
-						if sl := s.tab.slots[j]; sl.key == k {
-							t = sl.tok
-							break
-						} else if sl.key == 0 {
-							t = s.newToken(bigramKey(prev, c), n-1)
-							s.tab.put(j, k, t)
-							break
-						}
-					}
+			// The rest of the run, as long as it is kana and kanji of
+			// three bytes, is read by the loop below on its own: it has
+			// no word, end or cut to look for.
+			lim := min(nextCut, endCut)
+			for {
+				if prev < 0 {
+					prev = c
 				} else {
-					t = s.token(bigramKey(prev, c), n-1)
+					var t int32
+					if k := uint32(prev)<<16 | uint32(c); prev|c < 0x10000 {
+						// s.token, inlined for the common case.
+						j := int((k * 0x9E3779B1) >> s.tab.shift)
+						for mask := len(s.tab.slots) - 1; ; j = (j + 1) & mask {
+							if sl := s.tab.slots[j]; sl.key == k {
+								t = sl.tok
+								break
+							} else if sl.key == 0 {
+								t = s.newToken(bigramKey(prev, c), n-1)
+								s.tab.put(j, k, t)
+								break
+							}
+						}
+					} else {
+						t = s.token(bigramKey(prev, c), n-1)
+					}
+					s.tfs[t]++
+					s.occ = append(s.occ, occurrence{t, n - 1})
+					prev = c
 				}
-				s.tfs[t]++
-				s.occ = append(s.occ, occurrence{t, n - 1})
+				j := i + size
+				if n+1 >= lim || j+2 >= len(text) {
+					break
+				}
+				c0 := text[j]
+				if c0 < 0xE1 || c0 > 0xEC || text[j+1]&0xC0 != 0x80 || text[j+2]&0xC0 != 0x80 {
+					break
+				}
+				next := rune(c0&0x0F)<<12 | rune(text[j+1]&0x3F)<<6 | rune(text[j+2]&0x3F)
+				if next < cjkLow || next >= cjkHigh || cjkBits[(next-cjkLow)/64]&(1<<((next-cjkLow)%64)) == 0 {
+					break
+				}
+				c, n, i, size = next, n+1, j, 3
 			}
-			prev = c
 		case isWord(c):
 			if prev >= 0 {
 				s.ends = append(s.ends, occurrence{prev, n - 1})
@@ -262,30 +335,18 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 		s.firsts[u] = min(s.firsts[u], e.pos)
 	}
 
-	// Positions grouped by token, in text order within each.
+	// Tokens grouped by shard: shard x is order[count[x]:count[x+1]].
 	s.shards = grow(s.shards, len(s.keys))
-	s.starts = grow(s.starts, len(s.keys))
-	npos := int32(0)
 	for t, key := range s.keys {
 		switch {
 		case key&wordBit != 0:
-			s.shards[t] = int32(ShardOf(s.list[key&^wordBit]))
+			s.shards[t] = int32(s.words.hash[key&^wordBit] % Shards)
 		case key&uniBit != 0:
 			s.shards[t] = int32(fnvRune(fnvBasis, rune(key&(1<<21-1))) % Shards)
 		default:
 			s.shards[t] = int32(fnvRune(fnvRune(fnvBasis, rune(key>>21)), rune(key&(1<<21-1))) % Shards)
 		}
-		if key&uniBit == 0 {
-			s.starts[t] = npos
-			npos += s.tfs[t]
-		}
 	}
-	s.sorted = grow(s.sorted, int(npos))
-	for _, o := range s.occ {
-		s.sorted[s.starts[o.tok]] = o.pos
-		s.starts[o.tok]++
-	}
-	// Tokens grouped by shard: shard x is order[count[x]:count[x+1]].
 	clear(s.count[:])
 	for _, sh := range s.shards {
 		s.count[sh+1]++
@@ -299,8 +360,34 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 		s.order[fill[sh]] = int32(t)
 		fill[sh]++
 	}
+	// Positions grouped by token, in text order within each, and the
+	// tokens in the order of their records, so that writing the records
+	// reads the positions in one pass rather than a token's here and
+	// another's there.
+	s.starts = grow(s.starts, len(s.keys))
+	npos := int32(0)
+	for _, t := range s.order {
+		if s.keys[t]&uniBit == 0 {
+			s.starts[t] = npos
+			npos += s.tfs[t]
+		}
+	}
+	s.sorted = grow(s.sorted, int(npos))
+	for _, o := range s.occ {
+		s.sorted[s.starts[o.tok]] = o.pos
+		s.starts[o.tok]++
+	}
 
+	// Room for every record, so that appending never copies: a record
+	// is at most 3 bytes of flags and lengths, its token (8 bytes but for
+	// a word), and 5 bytes for its tf and for each position.
+	need := len(s.keys)*(3+8+5+5) + 5*int(npos)
+	need += len(s.words.bytes)
+	if cap(s.buf) < need {
+		s.buf = make([]byte, 0, need)
+	}
 	buf := s.buf[:0]
+	pos := s.sorted // the positions of the next token
 	for g := range groups {
 		b.grp[g] = uint32(len(buf))
 		for _, t := range s.order[s.count[g*perGroup]:s.count[(g+1)*perGroup]] {
@@ -310,32 +397,72 @@ func (s *scratch) encode(text []byte, b *block) (recs []byte, runes int, cuts []
 			switch {
 			case key&wordBit != 0:
 				buf = append(buf, flags, 0)
-				buf = append(buf, s.list[key&^wordBit]...)
+				buf = append(buf, s.words.word(key&^wordBit)...)
 			case key&uniBit != 0:
 				buf = append(buf, flags|flagUni, 0)
-				buf = utf8.AppendRune(buf, rune(key&(1<<21-1)))
+				buf = appendRune(buf, rune(key&(1<<21-1)))
 			default:
 				buf = append(buf, flags, 0)
-				buf = utf8.AppendRune(buf, rune(key>>21))
-				buf = utf8.AppendRune(buf, rune(key&(1<<21-1)))
+				buf = appendRune(buf, rune(key>>21))
+				buf = appendRune(buf, rune(key&(1<<21-1)))
 			}
 			buf[n-1] = byte(len(buf) - n)
-			buf = binary.AppendUvarint(buf, uint64(tf))
+			m := len(buf) // where the length of the rest goes
+			buf = append(buf, 0)
+			buf = appendUvarint(buf, uint32(tf))
 			if key&uniBit != 0 {
-				buf = binary.AppendUvarint(buf, uint64(s.firsts[t]))
-				continue
+				buf = appendUvarint(buf, uint32(s.firsts[t]))
+			} else {
+				prev := int32(0)
+				for _, p := range pos[:tf] {
+					buf = appendUvarint(buf, uint32(p-prev))
+					prev = p
+				}
+				pos = pos[tf:]
 			}
-			// starts[t] is now the end of its positions.
-			prev := int32(0)
-			for _, p := range s.sorted[s.starts[t]-tf : s.starts[t]] {
-				buf = binary.AppendUvarint(buf, uint64(p-prev))
-				prev = p
+			if r := len(buf) - m - 1; r < 0x80 {
+				buf[m] = byte(r)
+			} else {
+				buf = putLength(buf, m, r)
 			}
 		}
 	}
 	b.grp[groups] = uint32(len(buf))
 	s.buf = buf
 	return buf, int(n), cuts
+}
+
+// appendRune is utf8.AppendRune with the three-byte runes of Japanese
+// inlined.
+func appendRune(buf []byte, r rune) []byte {
+	if 0x800 <= r && r < 0xD800 || 0xE000 <= r && r < 0x10000 {
+		return append(buf, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+	}
+	return utf8.AppendRune(buf, r)
+}
+
+// appendUvarint is binary.AppendUvarint with the one- and two-byte cases,
+// nearly all deltas of positions, inlined.
+func appendUvarint(buf []byte, x uint32) []byte {
+	switch {
+	case x < 0x80:
+		return append(buf, byte(x))
+	case x < 0x4000:
+		return append(buf, byte(x)|0x80, byte(x>>7))
+	}
+	return binary.AppendUvarint(buf, uint64(x))
+}
+
+// putLength stores r, the length of buf[m+1:], as a uvarint at buf[m],
+// where one byte was left for it, moving the bytes after it: a length of
+// more than one byte is a token with more than some forty positions.
+func putLength(buf []byte, m, r int) []byte {
+	var l [binary.MaxVarintLen64]byte
+	k := binary.PutUvarint(l[:], uint64(r))
+	buf = append(buf, l[1:k]...) // room
+	copy(buf[m+k:], buf[m+1:m+1+r])
+	copy(buf[m:], l[:k])
+	return buf
 }
 
 func grow(s []int32, n int) []int32 {

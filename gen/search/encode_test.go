@@ -55,6 +55,9 @@ func decode(t *testing.T, b block, data []byte) postingsOf {
 			if sh := g*perGroup + int(flags&^flagUni); sh != ShardOf(tok) {
 				t.Errorf("%q in shard %d, want %d", tok, sh, ShardOf(tok))
 			}
+			size, n := binary.Uvarint(recs)
+			recs = recs[n:]
+			end := len(recs) - int(size)
 			tf, n := binary.Uvarint(recs)
 			recs = recs[n:]
 			ps := []int32{int32(tf)}
@@ -72,6 +75,9 @@ func decode(t *testing.T, b block, data []byte) postingsOf {
 					p += int32(d)
 					ps = append(ps, p)
 				}
+			}
+			if len(recs) != end {
+				t.Errorf("%q: the length of its record's rest is %d, not %d", tok, size, size+uint64(len(recs)-end))
 			}
 			if _, dup := out[tok]; dup {
 				t.Errorf("%q twice", tok)

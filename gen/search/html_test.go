@@ -45,7 +45,7 @@ func plainTextRef(articleHTML []byte) string {
 				}
 				if depth == 0 {
 					if tex != "" {
-						b.WriteString(texText(texBuf.String()))
+						b.Write(texText([]byte(texBuf.String())))
 						texBuf.Reset()
 					}
 					skip, tex = "", ""

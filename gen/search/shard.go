@@ -2,11 +2,11 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"runtime"
 	"slices"
 	"sync"
@@ -50,14 +50,16 @@ func (s *store) writeShards(blocks []*block, emit func(string, []byte) error) ([
 		wg.Go(func() {
 			var m merger
 			var buf, out []byte
-			parts := make([][]byte, len(blocks))
+			m.parts = make([][]byte, len(blocks))
+			m.read = make([]int32, len(blocks))
 			for g := int(atomic.AddInt32(&next, 1)); g < groups; g = int(atomic.AddInt32(&next, 1)) {
 				var err error
-				buf, err = s.parts(g, parts, buf)
+				buf, err = s.parts(g, m.parts, buf)
+				clear(m.read)
 				for i := 0; i < perGroup && err == nil; i++ {
 					m.reset()
-					for id, p := range parts {
-						if parts[id], err = m.add(int32(id), p, byte(i)); err != nil {
+					for id := range m.parts {
+						if err = m.add(int32(id), byte(i)); err != nil {
 							break
 						}
 					}
@@ -81,126 +83,205 @@ func (s *store) writeShards(blocks []*block, emit func(string, []byte) error) ([
 	return sums, errors.Join(errs...)
 }
 
-// merger collects the lists of one shard. Its tokens are interned in a
-// table of its own, by hash, with their bytes in one arena: a map with
-// string keys, one string per token and shard, was half the time of Write.
+// merger collects the lists of one shard without copying them: a list is
+// a chain of references to the pages' records, which stay where
+// store.parts put them, and shard copies each record once, into the file.
+// Its tokens are interned in a table of its own, by a hash of their bytes
+// read a word at a time: a map with string keys, one string per token and
+// shard, was half the time of Write, and maphash with a byte comparison
+// still a quarter.
 type merger struct {
-	seed  maphash.Seed
-	slots []int32 // index in lists + 1; 0: empty
-	lists []plist
-	toks  []byte  // the tokens' bytes
-	order []int32 // lists by token
+	parts [][]byte // each page's records of the group being merged
+	read  []int32  // how far parts[id] was merged: earlier shards
+	slots []int32  // index in toks + 1; 0: empty
+	shift uint     // 64 - log2(len(slots))
+	toks  []mtoken
+	bytes []byte // the tokens' bytes
+	refs  []ref  // the records of all lists, chained
+	order []sortKey
 }
 
-type plist struct {
-	tok  [2]int32 // toks[tok[0]:tok[1]]
-	last int32    // page of the last entry
-	buf  []byte
+// mtoken is one token of the shard and its list.
+type mtoken struct {
+	key        uint64   // prefixKey of its bytes
+	tok        [2]int32 // bytes[tok[0]:tok[1]]
+	head, tail int32    // its refs, in page order
+	last       int32    // page of the last ref
+	size       int32    // bytes of its list in the shard file
+}
+
+// ref is the rest of one record (tf and positions), parts[id][off:off+n],
+// and the next record of its token's list, -1 for none.
+type ref struct{ id, off, n, next int32 }
+
+type sortKey struct {
+	key uint64
+	t   int32
+}
+
+// prefixKey is the first 8 bytes of tok, big-endian, padded with zeros:
+// tokens whose keys differ are in the order of their keys, so that
+// sorting them rarely looks at their bytes.
+func prefixKey(tok []byte) uint64 {
+	if len(tok) >= 8 {
+		return binary.BigEndian.Uint64(tok)
+	}
+	var k uint64
+	for i, c := range tok {
+		k |= uint64(c) << (56 - 8*i)
+	}
+	return k
+}
+
+// hash mixes what interning compares: the key, the length and, past 8
+// bytes, the last 8, so that long words with one prefix spread too.
+func hash(key uint64, tok []byte) uint64 {
+	h := key + uint64(len(tok))
+	if len(tok) > 8 {
+		h ^= binary.LittleEndian.Uint64(tok[len(tok)-8:]) * 0xC2B2AE3D27D4EB4F
+	}
+	return h * 0x9E3779B97F4A7C15
 }
 
 func (m *merger) reset() {
 	if m.slots == nil {
-		m.seed, m.slots = maphash.MakeSeed(), make([]int32, 1<<10)
+		m.slots, m.shift = make([]int32, 1<<10), 64-10
 	}
 	clear(m.slots)
-	m.lists, m.toks = m.lists[:0], m.toks[:0]
+	m.toks, m.bytes, m.refs = m.toks[:0], m.bytes[:0], m.refs[:0]
 }
 
-// list returns the list of tok, new if need be.
-func (m *merger) list(tok []byte) *plist {
+// token returns the index in toks of tok, whose prefixKey is key, new if
+// need be.
+func (m *merger) token(key uint64, tok []byte) int32 {
+	h := hash(key, tok)
 	mask := len(m.slots) - 1
-	for i := int(maphash.Bytes(m.seed, tok)) & mask; ; i = (i + 1) & mask {
-		l := m.slots[i]
-		if l == 0 {
-			break
-		}
-		if p := &m.lists[l-1]; string(m.toks[p.tok[0]:p.tok[1]]) == string(tok) {
-			return p
+	i := int(h >> m.shift)
+	for ; m.slots[i] != 0; i = (i + 1) & mask {
+		t := &m.toks[m.slots[i]-1]
+		// Equal keys and lengths are equal tokens up to 8 bytes.
+		if t.key == key && int(t.tok[1]-t.tok[0]) == len(tok) &&
+			(len(tok) <= 8 || string(m.bytes[t.tok[0]:t.tok[1]]) == string(tok)) {
+			return m.slots[i] - 1
 		}
 	}
-	if 2*(len(m.lists)+1) > len(m.slots) {
-		m.slots = make([]int32, 2*len(m.slots))
+	start := int32(len(m.bytes))
+	m.bytes = append(m.bytes, tok...)
+	m.toks = append(m.toks, mtoken{key: key, tok: [2]int32{start, int32(len(m.bytes))}, head: -1, tail: -1})
+	n := int32(len(m.toks))
+	m.slots[i] = n
+	if 2*int(n) > len(m.slots) {
+		m.slots, m.shift = make([]int32, 2*len(m.slots)), m.shift-1
 		mask = len(m.slots) - 1
-		for k := range m.lists {
-			p := &m.lists[k]
-			i := int(maphash.Bytes(m.seed, m.toks[p.tok[0]:p.tok[1]])) & mask
+		for k := range m.toks {
+			t := &m.toks[k]
+			i := int(hash(t.key, m.bytes[t.tok[0]:t.tok[1]]) >> m.shift)
 			for m.slots[i] != 0 {
 				i = (i + 1) & mask
 			}
 			m.slots[i] = int32(k + 1)
 		}
 	}
-	i := int(maphash.Bytes(m.seed, tok)) & mask
-	for m.slots[i] != 0 {
-		i = (i + 1) & mask
-	}
-	start := int32(len(m.toks))
-	m.toks = append(m.toks, tok...)
-	if n := len(m.lists); n < cap(m.lists) {
-		m.lists = m.lists[:n+1]
-		m.lists[n] = plist{buf: m.lists[n].buf[:0]} // reuse its buffer
-	} else {
-		m.lists = append(m.lists, plist{})
-	}
-	m.slots[i] = int32(len(m.lists))
-	p := &m.lists[len(m.lists)-1]
-	p.tok = [2]int32{start, int32(len(m.toks))}
-	return p
+	return n - 1
 }
 
 // add appends the records of page id for the shard with index sh in its
-// group from the start of recs, and returns the rest.
-func (m *merger) add(id int32, recs []byte, sh byte) ([]byte, error) {
-	for len(recs) > 0 && recs[0]&^flagUni == sh {
-		if len(recs) < 2 || len(recs) < 2+int(recs[1]) {
-			return nil, errCorrupt
+// group, from where the previous shard's stopped.
+func (m *merger) add(id int32, sh byte) error {
+	recs := m.parts[id]
+	i := int(m.read[id])
+	for i < len(recs) && recs[i]&^flagUni == sh {
+		// flags, length of the token, the token, length of the rest
+		if i+2 > len(recs) || i+2+int(recs[i+1]) > len(recs) {
+			return errCorrupt
 		}
-		flags, tok := recs[0], recs[2:2+int(recs[1])]
-		rest := recs[2+len(tok):]
-		// The rest of the record: tf, then tf positions or one.
-		tf, n := binary.Uvarint(rest)
-		if n <= 0 {
-			return nil, errCorrupt
+		tok := recs[i+2 : i+2+int(recs[i+1])]
+		i += 2 + len(tok)
+		n, k := binary.Uvarint(recs[i:])
+		if k <= 0 || n > uint64(len(recs)-i-k) {
+			return errCorrupt
 		}
-		if flags&flagUni != 0 {
-			tf = 1
-		}
-		end := n
-		for ; tf > 0; tf-- {
-			_, k := binary.Uvarint(rest[end:])
-			if k <= 0 {
-				return nil, errCorrupt
+		i += k
+		var key uint64
+		if s := i - k - len(tok); s+8 <= len(recs) {
+			// The bytes after a short token are the record's rest: read
+			// 8 at once and drop those.
+			key = binary.BigEndian.Uint64(recs[s:])
+			if len(tok) < 8 {
+				key &= ^uint64(0) << (64 - 8*len(tok))
 			}
-			end += k
+		} else {
+			key = prefixKey(tok)
 		}
-		l := m.list(tok)
-		l.buf = binary.AppendUvarint(l.buf, uint64(id-l.last))
-		l.buf = append(l.buf, rest[:end]...)
-		l.last = id
-		recs = rest[end:]
+		t := &m.toks[m.token(key, tok)]
+		r := int32(len(m.refs))
+		m.refs = append(m.refs, ref{id: id, off: int32(i), n: int32(n), next: -1})
+		if t.tail >= 0 {
+			m.refs[t.tail].next = r
+		} else {
+			t.head = r
+		}
+		t.tail = r
+		t.size += int32(uvarintLen(uint64(id-t.last)) + int(n))
+		t.last = id
+		i += int(n)
 	}
-	if len(recs) > 0 && recs[0]&^flagUni < sh {
-		return nil, errCorrupt
+	if i < len(recs) && recs[i]&^flagUni < sh {
+		return errCorrupt
 	}
-	return recs, nil
+	m.read[id] = int32(i)
+	return nil
 }
 
 var errCorrupt = errors.New("search: spill file corrupt")
 
+func uvarintLen(x uint64) int {
+	n := 1
+	for ; x >= 0x80; x >>= 7 {
+		n++
+	}
+	return n
+}
+
 // shard appends the shard, in its file format, to out.
 func (m *merger) shard(out []byte) []byte {
-	tok := func(i int32) []byte { t := m.lists[i].tok; return m.toks[t[0]:t[1]] }
 	m.order = m.order[:0]
-	for i := range m.lists {
-		m.order = append(m.order, int32(i))
+	for t := range m.toks {
+		m.order = append(m.order, sortKey{m.toks[t].key, int32(t)})
 	}
-	slices.SortFunc(m.order, func(a, b int32) int { return bytes.Compare(tok(a), tok(b)) })
-	for _, i := range m.order {
-		l := &m.lists[i]
-		out = binary.AppendUvarint(out, uint64(l.tok[1]-l.tok[0]))
-		out = append(out, tok(i)...)
-		out = binary.AppendUvarint(out, uint64(len(l.buf)))
-		out = append(out, l.buf...)
+	slices.SortFunc(m.order, func(a, b sortKey) int {
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
+		}
+		ta, tb := &m.toks[a.t], &m.toks[b.t]
+		return bytes.Compare(m.bytes[ta.tok[0]:ta.tok[1]], m.bytes[tb.tok[0]:tb.tok[1]])
+	})
+	// The shard's size, and 8 bytes more: a record's rest of up to 8
+	// bytes, most of them, is copied as one word.
+	size := 8
+	for _, t := range m.toks {
+		n := int(t.tok[1] - t.tok[0])
+		size += uvarintLen(uint64(n)) + n + uvarintLen(uint64(t.size)) + int(t.size)
+	}
+	out = slices.Grow(out, size)
+	for _, o := range m.order {
+		t := &m.toks[o.t]
+		out = appendUvarint(out, uint32(t.tok[1]-t.tok[0]))
+		out = append(out, m.bytes[t.tok[0]:t.tok[1]]...)
+		out = appendUvarint(out, uint32(t.size))
+		prev := int32(0)
+		for r := t.head; r >= 0; {
+			f := &m.refs[r]
+			out = appendUvarint(out, uint32(f.id-prev))
+			part := m.parts[f.id]
+			if w := len(out); f.n <= 8 && int(f.off)+8 <= len(part) {
+				binary.LittleEndian.PutUint64(out[w:w+8], binary.LittleEndian.Uint64(part[f.off:]))
+				out = out[:w+int(f.n)]
+			} else {
+				out = append(out, part[f.off:f.off+f.n]...)
+			}
+			prev, r = f.id, f.next
+		}
 	}
 	return out
 }

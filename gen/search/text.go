@@ -2,7 +2,6 @@ package search
 
 import (
 	"bytes"
-	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -117,7 +116,7 @@ func PlainText(articleHTML []byte) string {
 				}
 				if depth == 0 {
 					if tex != "" {
-						*b = append(*b, texText(string(texBuf))...)
+						*b = append(*b, texText(texBuf)...)
 						texBuf = texBuf[:0]
 					}
 					skip, tex = "", ""
@@ -133,16 +132,16 @@ func PlainText(articleHTML []byte) string {
 				continue
 			}
 			if kind&kindHidden != 0 {
-				skip, depth = string(name), 1
+				skip, depth = a.String(), 1 // not string(name): no copy
 				continue
 			}
 			if len(z.attrs) > 0 && (a == atom.Span || a == atom.Div) {
 				switch mathClass(z) {
 				case "display":
-					skip, depth = string(name), 1
+					skip, depth = a.String(), 1
 					*b = append(*b, ' ')
 				case "inline":
-					tex, depth = string(name), 1
+					tex, depth = a.String(), 1
 				}
 			}
 		}
@@ -164,23 +163,36 @@ func mathClass(z *tokenizer) string {
 	case !bytes.Contains(v, []byte("math")):
 		return "" // the spans of highlighted code: thousands a page
 	}
-	f := strings.Fields(string(v))
-	if slices.Contains(f, "math") {
-		for _, c := range []string{"display", "inline"} {
-			if slices.Contains(f, c) {
-				return c
-			}
+	// The classes, as strings.Fields splits them, without a copy: the
+	// inline math of a lecture is hundreds of spans.
+	var math, display, inline bool
+	for f := range bytes.FieldsSeq(v) {
+		switch string(f) {
+		case "math":
+			math = true
+		case "display":
+			display = true
+		case "inline":
+			inline = true
 		}
+	}
+	switch {
+	case !math:
+		return ""
+	case display:
+		return "display"
+	case inline:
+		return "inline"
 	}
 	return ""
 }
 
 // texText returns inline TeX without its \( \) delimiters.
-func texText(s string) string {
-	s = strings.TrimSpace(s)
-	s = strings.TrimPrefix(s, `\(`)
-	s = strings.TrimSuffix(s, `\)`)
-	return strings.TrimSpace(s)
+func texText(s []byte) []byte {
+	s = bytes.TrimSpace(s)
+	s = bytes.TrimPrefix(s, []byte(`\(`))
+	s = bytes.TrimSuffix(s, []byte(`\)`))
+	return bytes.TrimSpace(s)
 }
 
 // collapse turns every run of white space into one space and trims the
@@ -205,6 +217,14 @@ func collapse(s []byte) string {
 		c := s[i]
 		switch {
 		case c == ' ' || '\t' <= c && c <= '\r':
+			if c == ' ' && run < i && i+1 < len(s) {
+				// One space between words stays in the run, if what
+				// follows is ASCII or kana or kanji, not white space.
+				if d := s[i+1]; '!' <= d && d < utf8.RuneSelf || 0xE4 <= d && d <= 0xEC {
+					i++
+					continue
+				}
+			}
 			flush(i)
 			space = true
 			i++

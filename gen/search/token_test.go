@@ -172,3 +172,16 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// TestRuneCaches checks the caches of isCJK and isWord against the
+// functions they cache.
+func TestRuneCaches(t *testing.T) {
+	for r := rune(0); r < cjkHigh+0x100; r++ {
+		if got, want := isCJK(r), isCJKSlow(r); got != want {
+			t.Errorf("isCJK(%U) = %v, want %v", r, got, want)
+		}
+		if got, want := isWord(r), isWordSlow(r); got != want {
+			t.Errorf("isWord(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
