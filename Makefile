@@ -49,10 +49,10 @@ test: $(MATHJAX) wasm vet
 
 # Benchmarks print pages/s, ns/page and peak RSS; each site size runs in its
 # own process so that the peak memory reported is that build's alone.
-# GOGC=200 and GOMEMLIMIT=80MiB are what gen itself sets (gen/main.go), so
+# GOGC=200 and GOMEMLIMIT=64MiB are what gen itself sets (gen/main.go), so
 # the numbers are the CLI's.
 bench: export GOGC = 200
-bench: export GOMEMLIMIT = 80MiB
+bench: export GOMEMLIMIT = 64MiB
 bench: $(MATHJAX) wasm
 	$(GO) test ./gen -run '^$$' -bench 'CLI' -benchtime 20x -count 3
 	$(GO) test ./gen/site -run '^$$' -bench 'BuildDevCorpus/rebuild' -benchtime 20x -count 3
