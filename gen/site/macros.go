@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"regexp"
 	"strconv"
 )
@@ -14,6 +15,11 @@ var reNewcommand = regexp.MustCompile(`\\(?:re)?newcommand\s*\{?\\([A-Za-z]+)\}?
 // macros extracts \newcommand definitions in the MathJax tex.macros shape:
 // name → body, or name → [body, argc].
 func macros(src []byte) map[string]any {
+	// The regexp has no literal prefix to skip ahead with, and scanning a
+	// whole page with it cost 1.4% of a build; most pages define nothing.
+	if !bytes.Contains(src, []byte("newcommand")) {
+		return nil
+	}
 	out := map[string]any{}
 	for _, m := range reNewcommand.FindAllSubmatchIndex(src, -1) {
 		body, ok := braced(src, m[1]-1)
