@@ -168,6 +168,8 @@ func (b *builder) writeFiles() error {
 // fallbacks, the search index), then removes what an older build left
 // behind.
 func (b *builder) writeRest() error {
+	listed := make(chan listing, 1)
+	go func() { listed <- b.tree.list() }()
 	keep := map[string]bool{markerFile: true}
 	for k := range b.outputs {
 		keep[k] = true
@@ -188,7 +190,7 @@ func (b *builder) writeRest() error {
 			keep[k] = true
 		}
 	}
-	return b.tree.prune(keep)
+	return b.tree.remove(<-listed, keep)
 }
 
 // writeSearch writes the search index's shards and docs.json as they are
