@@ -181,12 +181,7 @@ func TestStatIndex(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	cfg := testenv.Config(dir, out)
 	cfg.CacheDir = t.TempDir()
-	build := func() {
-		t.Helper()
-		if res, err := Build(cfg); err != nil {
-			t.Fatalf("build: %v\n%s", err, problemsText(res.Problems, dir))
-		}
-	}
+	build := func() { t.Helper(); mustBuild(t, cfg) }
 	build()
 	index := read(t, filepath.Join(cfg.CacheDir, "minify", "stat-index"))
 	if !strings.Contains(index, filepath.Join(dir, "fig.svg")) {

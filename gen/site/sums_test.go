@@ -1,6 +1,7 @@
 package site
 
 import (
+	"github.com/kogi-course/kogi/gen/config"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,12 +89,7 @@ func TestSumsBuild(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	cfg := testenv.Config(dir, out)
 	cfg.CacheDir = t.TempDir()
-	build := func() {
-		t.Helper()
-		if res, err := Build(cfg); err != nil {
-			t.Fatalf("build: %v\n%s", err, problemsText(res.Problems, dir))
-		}
-	}
+	build := func() { t.Helper(); mustBuild(t, cfg) }
 	for range 3 {
 		build()
 	}
@@ -129,5 +125,14 @@ func TestSumsBuild(t *testing.T) {
 	build()
 	if got := read(t, filepath.Join(out, "a", "index.html")); got != want {
 		t.Errorf("after a damaged record:\n%s", got)
+	}
+}
+
+// mustBuild builds cfg and fails the test, listing the problems, if that
+// fails.
+func mustBuild(t *testing.T, cfg config.Build) {
+	t.Helper()
+	if res, err := Build(cfg); err != nil {
+		t.Fatalf("build: %v\n%s", err, problemsText(res.Problems, cfg.Content))
 	}
 }
