@@ -2,12 +2,14 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -161,5 +163,37 @@ func (s *sums) save() error {
 		buf.WriteString(strconv.FormatUint(e.hash.Lo, 10))
 		buf.WriteByte('\n')
 	}
-	return writeCacheFile(s.path, buf.Bytes())
+	if err := writeCacheFile(s.path, buf.Bytes()); err != nil {
+		return err
+	}
+	dropOldRecords(filepath.Dir(s.path), maxRecords)
+	return nil
+}
+
+// maxRecords is how many output folders keep a record. Every folder ever
+// built gets one (two per site, and each of a benchmark's temporary
+// folders), so the oldest go: a site built again after that only reads its
+// outputs back once.
+const maxRecords = 32
+
+// dropOldRecords removes all but the keep most recently written records.
+func dropOldRecords(dir string, keep int) {
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) <= keep {
+		return
+	}
+	type rec struct {
+		name string
+		mod  int64
+	}
+	var recs []rec
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
+			recs = append(recs, rec{e.Name(), fi.ModTime().UnixNano()})
+		}
+	}
+	slices.SortFunc(recs, func(a, b rec) int { return cmp.Compare(b.mod, a.mod) })
+	for _, r := range recs[min(keep, len(recs)):] {
+		os.Remove(filepath.Join(dir, r.name))
+	}
 }

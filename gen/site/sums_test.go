@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"github.com/kogi-course/kogi/gen/config"
 	"os"
 	"path/filepath"
@@ -134,5 +135,24 @@ func mustBuild(t *testing.T, cfg config.Build) {
 	t.Helper()
 	if res, err := Build(cfg); err != nil {
 		t.Fatalf("build: %v\n%s", err, problemsText(res.Problems, cfg.Content))
+	}
+}
+
+// TestSumsRecordsBounded: every output folder ever built leaves a record in
+// the cache; only the newest maxRecords stay.
+func TestSumsRecordsBounded(t *testing.T) {
+	cache := t.TempDir()
+	dir := writeSite(t, map[string]string{"a.md": "---\ntitle: a\n---\n本文\n"})
+	for i := range maxRecords + 5 {
+		cfg := testenv.Config(dir, filepath.Join(t.TempDir(), fmt.Sprintf("public%d", i)))
+		cfg.CacheDir = cache
+		mustBuild(t, cfg)
+	}
+	records, err := os.ReadDir(filepath.Join(cache, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(records) != maxRecords {
+		t.Errorf("%d records after %d sites, want %d", len(records), maxRecords+5, maxRecords)
 	}
 }
