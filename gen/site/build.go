@@ -170,7 +170,14 @@ func (b *builder) writeFiles() error {
 // behind.
 func (b *builder) writeRest() error {
 	listed := make(chan listing, 1)
-	go func() { listed <- b.tree.list() }()
+	t := b.tree // run clears b.tree when the build ends
+	go func() { listed <- t.list() }()
+	received := false
+	defer func() {
+		if !received {
+			<-listed // no goroutine outlives the build
+		}
+	}()
 	keep := map[string]bool{markerFile: true}
 	for k := range b.outputs {
 		keep[k] = true
@@ -191,7 +198,9 @@ func (b *builder) writeRest() error {
 			keep[k] = true
 		}
 	}
-	return b.tree.remove(<-listed, keep)
+	l := <-listed
+	received = true
+	return t.remove(l, keep)
 }
 
 // writeSearch writes the search index's shards and docs.json as they are
