@@ -78,6 +78,7 @@ func TestVAEInBrowser(t *testing.T) {
 	if mu := eval[string](t, tt, `document.querySelector('[data-demo=vae-draw] .kd-z').textContent`); !strings.Contains(mu, "まだ") {
 		t.Errorf("after clearing, μ reads %q", mu)
 	}
+	exerciseDrawKeys(t, tt)
 	if problems, _ := tt.seen(); len(problems) > 0 {
 		t.Errorf("problems in the page:\n%s", strings.Join(problems, "\n"))
 	}
@@ -161,6 +162,47 @@ func exerciseDraw(t *testing.T, tt *tab) {
 		if sum, _ := ink(t, tt, fmt.Sprintf("[data-demo=vae-draw] .kd-trio .kd-digit-box:nth-child(%d) .kd-digit", i+1)); sum == 0 {
 			t.Errorf("%s is blank after drawing", what)
 		}
+	}
+}
+
+// exerciseDrawKeys draws a "1" with the keyboard alone: space lowers the
+// pen, arrow keys draw, space lifts it; Delete clears the pad again.
+func exerciseDrawKeys(t *testing.T, tt *tab) {
+	t.Helper()
+	const pad = "[data-demo=vae-draw] .kd-pad"
+	mu := func() string {
+		return eval[string](t, tt, `document.querySelector('[data-demo=vae-draw] .kd-z').textContent`)
+	}
+	acts := []chromedp.Action[chromedp.Void]{chromedp.Focus(pad), chromedp.KeyEvent(kb.ArrowUp), chromedp.KeyEvent(kb.ArrowUp),
+		chromedp.KeyEvent(kb.ArrowUp), chromedp.KeyEvent(kb.ArrowUp), chromedp.KeyEvent(" ")}
+	for range 8 {
+		acts = append(acts, chromedp.KeyEvent(kb.ArrowDown))
+	}
+	acts = append(acts, chromedp.KeyEvent(" "))
+	if err := chromedp.Do(tt.ctx, acts...); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, tt)
+	got := mu()
+	t.Logf("keyboard drawing: %s", got)
+	if !strings.HasPrefix(got, "μ = (") {
+		t.Errorf("no encoding after drawing with the keyboard: %q", got)
+	}
+	for i, what := range []string{"input", "2-D reconstruction", "16-D reconstruction"} {
+		if sum, _ := ink(t, tt, fmt.Sprintf("[data-demo=vae-draw] .kd-trio .kd-digit-box:nth-child(%d) .kd-digit", i+1)); sum == 0 {
+			t.Errorf("%s is blank after drawing with the keyboard", what)
+		}
+	}
+	if v := eval[string](t, tt, `(() => { const t = document.querySelector('[data-demo=vae-draw] .kd-tip'); return t.hidden + ' ' + t.classList.contains('down'); })()`); v != "false false" {
+		t.Errorf("pen tip while focused, pen up: hidden/down = %s, want false false", v)
+	}
+	shoot(t, tt, "draw-keys-1280.png")
+	if err := chromedp.Do(tt.ctx, chromedp.KeyEvent(kb.Delete)); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, tt)
+	if got := mu(); !strings.Contains(got, "まだ") {
+		t.Errorf("Delete did not clear the pad: μ reads %q", got)
 	}
 }
 

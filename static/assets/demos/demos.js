@@ -446,7 +446,11 @@
 
   // vae-draw: draw a digit, see it preprocessed, encoded and reconstructed.
   function buildDraw(w, k, { h2, h16, map }) {
-    const pad = el("canvas", { class: "kd-pad", width: PAD_PX, height: PAD_PX, role: "img", "aria-label": "数字を描く欄（マウス・指・ペンで描けます）" });
+    const pad = el("canvas", {
+      class: "kd-pad", width: PAD_PX, height: PAD_PX, tabindex: "0", role: "application", "aria-roledescription": "描画欄",
+      "aria-label": "数字を描く欄。マウス・指・ペンで描けます。キーボードでは、矢印キーでペン先を動かし（Shift で大きく）、スペースでペンを下ろす・上げる（下ろしている間は線になります）、Delete で消します",
+    });
+    const tip = el("span", { class: "kd-tip", hidden: "" }); // the keyboard pen's position
     const pctx = pad.getContext("2d", { willReadFrequently: true });
     const plane = new Plane(map, { role: "img", "aria-label": "描いた数字の符号化 μ の位置（潜在空間の平面）" });
     const input = digitCanvas("28×28 に前処理した入力");
@@ -517,11 +521,48 @@
     };
     pad.addEventListener("pointerup", end);
     pad.addEventListener("pointercancel", end);
-    const clearBtn = el("button", { type: "button", class: "kd-button", onclick: () => {
+    const clear = () => {
       pctx.clearRect(0, 0, PAD_PX, PAD_PX);
       drawn = false;
       redraw();
-    } }, "消す");
+    };
+    const clearBtn = el("button", { type: "button", class: "kd-button", onclick: clear }, "消す");
+
+    // Keyboard drawing: arrow keys move a pen tip over the pad, space lowers
+    // and lifts it, and while it is down every move draws a line.
+    let kp = [PAD_PX / 2, PAD_PX / 2], down = false;
+    const showTip = () => {
+      tip.hidden = document.activeElement !== pad;
+      tip.classList.toggle("down", down);
+      tip.style.left = pad.offsetLeft + kp[0] / PAD_PX * pad.clientWidth + "px";
+      tip.style.top = pad.offsetTop + kp[1] / PAD_PX * pad.clientHeight + "px";
+    };
+    const inkTo = (to) => {
+      stroke();
+      pctx.beginPath(); pctx.moveTo(...kp); pctx.lineTo(to[0] + 0.01, to[1]); pctx.stroke();
+      drawn = true;
+      redraw();
+    };
+    pad.addEventListener("keydown", (e) => {
+      const step = (e.shiftKey ? 4 : 1) * PAD_PX / SIDE;
+      const d = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key];
+      if (d) {
+        const to = [Math.min(PAD_PX, Math.max(0, kp[0] + d[0])), Math.min(PAD_PX, Math.max(0, kp[1] + d[1]))];
+        if (down) inkTo(to);
+        kp = to;
+      } else if (e.key === " " || e.key === "Enter") {
+        down = !down;
+        if (down) inkTo(kp);
+        else requestAnimationFrame(() => { said.textContent = muOut.textContent; });
+      } else if (e.key === "Delete" || e.key === "Backspace") {
+        down = false;
+        clear();
+      } else return;
+      e.preventDefault();
+      showTip();
+    });
+    pad.addEventListener("focus", showTip);
+    pad.addEventListener("blur", showTip);
     plane.onresize = firstFrame(w, render);
     w.retheme = () => {
       // the pad's ink is the text colour: recolour what is drawn
@@ -531,8 +572,8 @@
     };
     return el("div", { class: "kd-ui kd-draw" },
       el("div", { class: "kd-main" },
-        el("div", { class: "kd-pad-box" }, pad),
-        el("div", { class: "kd-row" }, clearBtn, el("span", { class: "kd-hint" }, "マウスや指で 0〜9 の数字を 1 つ描いてください。"))),
+        el("div", { class: "kd-pad-box" }, pad, tip),
+        el("div", { class: "kd-row" }, clearBtn, el("span", { class: "kd-hint" }, "マウスや指で 0〜9 の数字を 1 つ描いてください（キーボードでは矢印キーとスペース）。"))),
       el("div", { class: "kd-side" },
         el("div", { class: "kd-trio" }, ...cells.map(([d, cap]) => el("div", { class: "kd-digit-box" }, d.c, el("span", { class: "kd-cap" }, cap)))),
         el("div", { class: "kd-mini" }, plane.canvas), muOut, said));
