@@ -95,3 +95,18 @@ func interrupts() (stop <-chan struct{}, release func()) {
 	go func() { <-sig.Done(); cancel() }()
 	return sig.Done(), cancel
 }
+
+// checkTraining validates the flags an epoch-based training command shares.
+func checkTraining(epochs, batch int, lr, lrMin float64, trainN, testN int) error {
+	switch {
+	case epochs < 1:
+		return usageError{fmt.Sprintf("--epochs %d: want at least 1", epochs)}
+	case batch < 1:
+		return usageError{fmt.Sprintf("--batch %d: want at least 1", batch)}
+	case lr <= 0 || lrMin < 0 || lrMin > lr:
+		return usageError{fmt.Sprintf("--lr %g --lr-min %g: want 0 ≤ lr-min ≤ lr, lr > 0", lr, lrMin)}
+	case trainN < 0 || testN < 0:
+		return usageError{"--train-subset and --test-subset must be ≥ 0"}
+	}
+	return nil
+}

@@ -40,17 +40,11 @@ func trainJudge(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch {
-	case *epochs < 1:
-		return usageError{fmt.Sprintf("--epochs %d: want at least 1", *epochs)}
-	case *batch < 1:
-		return usageError{fmt.Sprintf("--batch %d: want at least 1", *batch)}
-	case *lr <= 0 || *lrMin < 0 || *lrMin > *lr:
-		return usageError{fmt.Sprintf("--lr %g --lr-min %g: want 0 ≤ lr-min ≤ lr, lr > 0", *lr, *lrMin)}
-	case *shift < 0 || *shift > 4:
+	if err := checkTraining(*epochs, *batch, *lr, *lrMin, *trainN, *testN); err != nil {
+		return err
+	}
+	if *shift < 0 || *shift > 4 {
 		return usageError{fmt.Sprintf("--shift %d: want 0..4", *shift)}
-	case *trainN < 0 || *testN < 0:
-		return usageError{"--train-subset and --test-subset must be ≥ 0"}
 	}
 	if _, err := judge.ParseHidden(*hidden); err != nil {
 		return usageError{err.Error()}
@@ -61,11 +55,7 @@ func trainJudge(args []string, stdout, stderr io.Writer) error {
 		judge.ParamShift: *shift, judge.ParamLRMin: *lrMin, optimizers.ParamLearningRate: *lr,
 	})
 	ctx.SetParam("initializers_seed", *seed)
-	name, be, err := backend.Open(*backendArg, stderr)
-	if err != nil {
-		return err
-	}
-	trainSet, testSet, err := loadMNIST(*mnistDir)
+	name, be, trainSet, testSet, err := openRun(*backendArg, *mnistDir, stderr)
 	if err != nil {
 		return err
 	}

@@ -68,17 +68,11 @@ func trainVAE(args []string, stdout, stderr io.Writer) error {
 	if *epochs == 0 {
 		*epochs = recipe.epochs
 	}
-	switch {
-	case *latent < 1 || *latent > 256:
+	if *latent < 1 || *latent > 256 {
 		return usageError{fmt.Sprintf("--latent %d: want 1..256", *latent)}
-	case *epochs < 1:
-		return usageError{fmt.Sprintf("--epochs %d: want at least 1", *epochs)}
-	case *batch < 1:
-		return usageError{fmt.Sprintf("--batch %d: want at least 1", *batch)}
-	case *lr <= 0 || *lrMin < 0 || *lrMin > *lr:
-		return usageError{fmt.Sprintf("--lr %g --lr-min %g: want 0 ≤ lr-min ≤ lr, lr > 0", *lr, *lrMin)}
-	case *trainN < 0 || *testN < 0:
-		return usageError{"--train-subset and --test-subset must be ≥ 0"}
+	}
+	if err := checkTraining(*epochs, *batch, *lr, *lrMin, *trainN, *testN); err != nil {
+		return err
 	}
 	if _, err := vae.ParseHidden(*hidden); err != nil {
 		return usageError{err.Error()}

@@ -5,7 +5,6 @@ package wasmdemo_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
 	"image"
 	"image/color"
@@ -176,23 +175,15 @@ func (s *demoSite) payload(tb testing.TB) (map[string]int, int) {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		sizes[path.Base(p)] = gzipLen(b)
+		sizes[path.Base(p)] = testenv.GzipSize(b)
 	}
-	sizes["vae2.kvae"] = gzipLen(s.w.vae2)
-	sizes["vae16.kvae"] = gzipLen(s.w.vae16)
-	sizes["map2.kmap"] = gzipLen(s.w.map2)
+	sizes["vae2.kvae"] = testenv.GzipSize(s.w.vae2)
+	sizes["vae16.kvae"] = testenv.GzipSize(s.w.vae16)
+	sizes["map2.kmap"] = testenv.GzipSize(s.w.map2)
 	for _, n := range sizes {
 		total += n
 	}
 	return sizes, total
-}
-
-func gzipLen(b []byte) int {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	zw.Write(b)
-	zw.Close()
-	return buf.Len()
 }
 
 func fallbackPNG(tb testing.TB) []byte {

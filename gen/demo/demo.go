@@ -42,13 +42,21 @@ type Spec struct {
 	Name    string
 	Caption string // default figure caption; a block's `caption:` replaces it
 	Alt     string // describes the fallback image
-	// Files are the site paths the widget fetches, beyond the wasm.
-	Files []string
 	// W and H are the fallback image's size, written into the <img> so the
 	// page does not jump when it loads.
 	W, H     int
 	fallback func(read ReadFunc) (image.Image, error)
 	attrs    [][2]string // data-* attributes, values are site paths
+}
+
+// Files are the site paths the widget fetches, beyond the wasm: those its
+// data-* attributes name.
+func (s *Spec) Files() []string {
+	fs := make([]string, len(s.attrs))
+	for i, a := range s.attrs {
+		fs[i] = a[1]
+	}
+	return fs
 }
 
 // FallbackPath is where the fallback image is written.
@@ -74,7 +82,6 @@ var specs = []*Spec{
 		Name:    "vae-latent",
 		Caption: "2 次元潜在空間の探索。左の地図はテスト画像 2,000 枚の符号化位置 (色は正解ラベル)。地図上をドラッグするかタップすると，その点を復号化器に通した画像が右に表示される。",
 		Alt:     "左: テスト画像 2,000 枚の 2 次元潜在表現の散布図 (ラベルごとに色分け)。右: 潜在空間を 20×20 の格子で区切り，各点を復号した数字画像の一覧。",
-		Files:   []string{Model2, LatentMap},
 		W:       720, H: 360,
 		fallback: latentFallback,
 		attrs:    [][2]string{{"model", Model2}, {"map", LatentMap}},
@@ -83,7 +90,6 @@ var specs = []*Spec{
 		Name:    "vae-draw",
 		Caption: "数字を描くと，MNIST と同じ前処理 (20×20 に縮小，重心を中央へ) のあと符号化され，潜在空間の位置と再構成画像 (2 次元・16 次元モデル) が描きながら更新される。",
 		Alt:     "各数字ラベルの平均的な潜在位置を復号した 0 から 9 までの画像。",
-		Files:   []string{Model2, Model16, LatentMap},
 		W:       560, H: 56,
 		fallback: drawFallback,
 		attrs:    [][2]string{{"model", Model2}, {"model16", Model16}, {"map", LatentMap}},
@@ -92,7 +98,6 @@ var specs = []*Spec{
 		Name:    "vae-interp",
 		Caption: "潜在空間の 2 点を結ぶ線分上の点を復号すると，数字が途中の形を経て滑らかに移り変わる。地図で始点と終点を選べる。",
 		Alt:     "潜在空間での線形補間: 0 から 6，1 から 7，4 から 9 へ，10 段階で復号した画像の列。",
-		Files:   []string{Model2, LatentMap},
 		W:       560, H: 168,
 		fallback: interpFallback,
 		attrs:    [][2]string{{"model", Model2}, {"map", LatentMap}},

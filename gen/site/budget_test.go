@@ -1,9 +1,8 @@
 package site
 
 import (
-	"bytes"
-	"compress/gzip"
 	"fmt"
+	"github.com/kogi-course/kogi/gen/testenv"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,7 +29,7 @@ func TestPageBudget(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		total := gz(html)
+		total := testenv.GzipSize(html)
 		parts := []string{"html " + kib(total)}
 		for _, m := range reAsset.FindAllSubmatch(html, -1) {
 			asset := string(m[1])
@@ -41,7 +40,7 @@ func TestPageBudget(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s links %s: %v", p, asset, err)
 			}
-			n := gz(b)
+			n := testenv.GzipSize(b)
 			total += n
 			parts = append(parts, filepath.Base(asset)+" "+kib(n))
 		}
@@ -51,14 +50,6 @@ func TestPageBudget(t *testing.T) {
 			t.Errorf("%s: %d bytes gzip, over the 60 KB budget", rel, total)
 		}
 	}
-}
-
-func gz(b []byte) int {
-	var buf bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	w.Write(b)
-	w.Close()
-	return buf.Len()
 }
 
 func kib(n int) string { return fmt.Sprintf("%.1f", float64(n)/1024) }

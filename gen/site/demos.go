@@ -93,7 +93,7 @@ func (b *builder) checkDemos(ds []markup.Demo, report func(off int, sev diag.Sev
 			continue
 		}
 		unknownKeys(d, report)
-		for _, f := range spec.Files {
+		for _, f := range spec.Files() {
 			if !b.outputs[strings.TrimPrefix(f, "/")] {
 				report(d.Offset, diag.Error, fmt.Sprintf("demo %s needs %s, which the site does not have (static/demos/vae/ is written by make models)", d.Name, f))
 			}
@@ -149,7 +149,7 @@ func (b *builder) writeDemos() ([]string, error) {
 	for _, name := range slices.Sorted(maps.Keys(b.demos.used)) {
 		spec, _ := demo.Lookup(name)
 		rel := strings.TrimPrefix(spec.FallbackPath(), "/")
-		if !b.hasAll(spec.Files) {
+		if !b.hasAll(spec.Files()) {
 			continue // reported on the page; the build fails
 		}
 		paths = append(paths, rel)
@@ -183,7 +183,7 @@ func (b *builder) demoFallback(spec *demo.Spec) ([]byte, error) {
 	files := map[string][]byte{}
 	h := sha256.New()
 	h.Write([]byte(demoVersion + "\x00" + spec.Name + "\x00"))
-	for _, sp := range spec.Files {
+	for _, sp := range spec.Files() {
 		data, err := b.readOutput(sp)
 		if err != nil {
 			return nil, fmt.Errorf("demo %s: %w", spec.Name, err)

@@ -115,6 +115,15 @@ func parseSum(line []byte) (string, sumEntry, bool) {
 	return string(rel), e, true
 }
 
+// hash is what the record keeps of data; without a record, nothing is
+// computed.
+func (s *sums) hash(data []byte) xxh3.Uint128 {
+	if s == nil {
+		return xxh3.Uint128{}
+	}
+	return xxh3.Hash128(data)
+}
+
 // unchanged reports whether the file rel, which stat describes as fi, is
 // known to hold bytes with hash h.
 func (s *sums) unchanged(rel string, fi fs.FileInfo, h xxh3.Uint128) bool {

@@ -157,10 +157,7 @@ func (t *tree) writeFile(rel string, data []byte) error {
 	if t.reuse {
 		if fi, err := os.Lstat(p); err == nil {
 			if fi.Mode().IsRegular() && !shared(fi) {
-				var h xxh3.Uint128
-				if t.sums != nil {
-					h = xxh3.Hash128(data)
-				}
+				h := t.sums.hash(data)
 				if fi.Size() == int64(len(data)) {
 					if t.sums.unchanged(rel, fi, h) {
 						t.sums.record(rel, fi, h)
@@ -184,11 +181,7 @@ func (t *tree) writeFile(rel string, data []byte) error {
 	if err := t.mkdirFor(p); err != nil {
 		return err
 	}
-	var h xxh3.Uint128
-	if t.sums != nil {
-		h = xxh3.Hash128(data)
-	}
-	return t.create(rel, p, data, h)
+	return t.create(rel, p, data, t.sums.hash(data))
 }
 
 // create writes data, which hashes to h, to the file p (rel in the tree) and

@@ -3,6 +3,8 @@
 package testenv
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"net"
@@ -172,4 +174,13 @@ func Serve(tb testing.TB, h http.Handler) string {
 	go srv.Serve(ln)
 	tb.Cleanup(func() { srv.Close() })
 	return "http://" + ln.Addr().String()
+}
+
+// GzipSize is the size of b gzipped at level 9: what the page budgets count.
+func GzipSize(b []byte) int {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(b)
+	w.Close()
+	return buf.Len()
 }

@@ -219,23 +219,19 @@ type data struct {
 	p              Preset
 	a, b           *mnist.Set
 	seed           uint64
-	permA, permB   []int
-	epochA, epochB int
+	orderA, orderB steptrain.Order
 }
 
 func newData(p Preset, seed int64, a, b *mnist.Set) *data {
-	return &data{p: p, a: a, b: b, seed: uint64(seed), epochA: -1, epochB: -1}
+	s := uint64(seed)
+	return &data{p: p, a: a, b: b, seed: s,
+		orderA: steptrain.Order{N: a.N(), Batch: p.Batch, Seed: s ^ 0x41},
+		orderB: steptrain.Order{N: b.N(), Batch: p.Batch, Seed: s ^ 0x42}}
 }
 
-func (d *data) batch(set *mnist.Set, perm *[]int, epoch *int, salt uint64, step int) []float32 {
-	per := set.N() / d.p.Batch
-	e, k := step/per, step%per
-	if e != *epoch {
-		*perm = rand.New(rand.NewPCG(d.seed^salt, uint64(e))).Perm(set.N())
-		*epoch = e
-	}
+func (d *data) batch(set *mnist.Set, order *steptrain.Order, step int) []float32 {
 	x := make([]float32, 0, d.p.Batch*mnist.Pixels)
-	for _, i := range (*perm)[k*d.p.Batch : (k+1)*d.p.Batch] {
+	for _, i := range order.At(step) {
 		x = append(x, set.Image(i)...)
 	}
 	return x
@@ -244,8 +240,8 @@ func (d *data) batch(set *mnist.Set, perm *[]int, epoch *int, salt uint64, step 
 func (d *data) at(step int) []*tensors.Tensor {
 	p := d.p
 	B, P := p.Batch, p.Pool
-	a := d.batch(d.a, &d.permA, &d.epochA, 0x41, step)
-	b := d.batch(d.b, &d.permB, &d.epochB, 0x42, step)
+	a := d.batch(d.a, &d.orderA, step)
+	b := d.batch(d.b, &d.orderB, step)
 	rng := rand.New(rand.NewPCG(d.seed^0x6379636c65, uint64(step)))
 	noise := func() []float32 {
 		n := make([]float32, B*mnist.Pixels)

@@ -102,13 +102,12 @@ func Train(o TrainOptions, trainSet, testSet *mnist.Set) (*TrainResult, error) {
 		}
 	}
 	ctx := p.Context(o.Seed)
-	ds := &trainData{x: data, d: p.StateSize(), dims: p.StateDims(), batch: p.Batch, sched: sched,
-		seed: uint64(o.Seed), permEpoch: -1}
-	ds.n = len(data) / ds.d
-	if p.Batch > ds.n {
-		return nil, fmt.Errorf("batch %d for %d training examples", p.Batch, ds.n)
+	ds := &trainData{x: data, d: p.StateSize(), dims: p.StateDims(), batch: p.Batch, sched: sched, seed: uint64(o.Seed)}
+	n := len(data) / ds.d
+	if p.Batch > n {
+		return nil, fmt.Errorf("batch %d for %d training examples", p.Batch, n)
 	}
-	ds.perEpoch = ds.n / p.Batch
+	ds.order = steptrain.Order{N: n, Batch: p.Batch, Seed: uint64(o.Seed)}
 	res, err := steptrain.Run(steptrain.Options{
 		Name: "ddpm-" + p.Name, Ctx: ctx, Backend: o.Backend, ModelFn: modelFn(p), LossFn: lossFn,
 		Batch: ds.at, Steps: p.Steps, ReportEvery: reportEvery(p.Steps),
@@ -164,33 +163,26 @@ func perExample(v, x *graph.Node) *graph.Node {
 	return graph.Mul(graph.BroadcastToDims(graph.Reshape(v, dims...), x.Shape().Dimensions...), x)
 }
 
-// trainData is the training stream: step k takes batch k%perEpoch of the
-// epoch k/perEpoch in an order shuffled from (seed, epoch), and draws each
-// example's t (uniform in 1…T) and ε from (seed, k). So the stream depends
-// only on the step, and a resumed run sees what the uninterrupted run saw.
+// trainData is the training stream: step k takes the examples order gives
+// it and draws each one's t (uniform in 1…T) and ε from (seed, k). So the
+// stream depends only on the step, and a resumed run sees what the
+// uninterrupted run saw.
 type trainData struct {
-	x         []float32 // n examples of d values
-	n, d      int
-	dims      []int
-	batch     int
-	sched     *Schedule
-	seed      uint64
-	perEpoch  int
-	perm      []int
-	permEpoch int
+	x     []float32 // examples of d values
+	d     int
+	dims  []int
+	batch int
+	sched *Schedule
+	seed  uint64
+	order steptrain.Order
 }
 
 func (b *trainData) at(step int) []*tensors.Tensor {
-	epoch, k := step/b.perEpoch, step%b.perEpoch
-	if epoch != b.permEpoch {
-		b.perm = rand.New(rand.NewPCG(b.seed, uint64(epoch))).Perm(b.n)
-		b.permEpoch = epoch
-	}
 	rng := rand.New(rand.NewPCG(b.seed^0x64647061, uint64(step)))
 	x0 := make([]float32, b.batch*b.d)
 	eps := make([]float32, b.batch*b.d)
 	ts, as, ss := make([]float32, b.batch), make([]float32, b.batch), make([]float32, b.batch)
-	for i, idx := range b.perm[k*b.batch : (k+1)*b.batch] {
+	for i, idx := range b.order.At(step) {
 		copy(x0[i*b.d:(i+1)*b.d], b.x[idx*b.d:(idx+1)*b.d])
 		t := 1 + rng.IntN(b.sched.T)
 		a, s := b.sched.Noise(t)

@@ -83,30 +83,22 @@ func modelFn(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
 
 func lossFn(_, predictions []*graph.Node) *graph.Node { return graph.ReduceAllMean(predictions[0]) }
 
-// batches is the training stream: step k is batch k%perEpoch of epoch
-// k/perEpoch in an order shuffled from (seed, epoch), each digit moved by a
-// random shift drawn from (seed, k).
+// batches is the training stream: step k takes the digits order gives it,
+// each moved by a random shift drawn from (seed, k).
 type batches struct {
-	set       *mnist.Set
-	batch     int
-	shift     int
-	classes   int
-	seed      uint64
-	perEpoch  int
-	perm      []int
-	permEpoch int
+	set     *mnist.Set
+	batch   int
+	shift   int
+	classes int
+	seed    uint64
+	order   steptrain.Order
 }
 
 func (b *batches) at(step int) []*tensors.Tensor {
-	epoch, k := step/b.perEpoch, step%b.perEpoch
-	if epoch != b.permEpoch {
-		b.perm = rand.New(rand.NewPCG(b.seed, uint64(epoch))).Perm(b.set.N())
-		b.permEpoch = epoch
-	}
 	x := make([]float32, b.batch*mnist.Pixels)
 	onehot := make([]float32, b.batch*b.classes)
 	rng := rand.New(rand.NewPCG(b.seed^0x7368696674, uint64(step)))
-	for i, idx := range b.perm[k*b.batch : (k+1)*b.batch] {
+	for i, idx := range b.order.At(step) {
 		dx, dy := 0, 0
 		if b.shift > 0 {
 			dx, dy = rng.IntN(2*b.shift+1)-b.shift, rng.IntN(2*b.shift+1)-b.shift
@@ -159,9 +151,10 @@ func Train(o TrainOptions, train *mnist.Set) (*Model, *steptrain.Result, error) 
 	if batch < 1 || batch > train.N() {
 		return nil, nil, fmt.Errorf("%s: batch %d for %d digits", ParamBatch, batch, train.N())
 	}
-	perEpoch := train.N() / batch
+	seed := uint64(context.GetParamOr(ctx, ParamSeed, int64(1)))
 	data := &batches{set: train, batch: batch, shift: context.GetParamOr(ctx, ParamShift, 0), classes: context.GetParamOr(ctx, ParamClasses, Classes),
-		seed: uint64(context.GetParamOr(ctx, ParamSeed, int64(1))), perEpoch: perEpoch, permEpoch: -1}
+		seed: seed, order: steptrain.Order{N: train.N(), Batch: batch, Seed: seed}}
+	perEpoch := data.order.PerEpoch()
 	res, err := steptrain.Run(steptrain.Options{
 		Name: "judge", Ctx: ctx, Backend: o.Backend, ModelFn: modelFn, LossFn: lossFn,
 		Batch: data.at, Steps: o.Epochs * perEpoch, ReportEvery: perEpoch,

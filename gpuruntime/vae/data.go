@@ -6,6 +6,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
 	"github.com/kogi-course/kogi/gpuruntime/mnist"
+	"github.com/kogi-course/kogi/gpuruntime/steptrain"
 )
 
 // EvalSeed fixes the noise of every test-set evaluation: the per-epoch test
@@ -34,15 +35,13 @@ type trainData struct {
 	set           *mnist.Set
 	batch, latent int
 	seed          uint64
-	stepsPerEpoch int
 	step          int // the step the next Yield serves
-	perm          []int
-	permEpoch     int
+	order         steptrain.Order
 }
 
 func newTrainData(set *mnist.Set, batch, latent int, seed uint64, step int) *trainData {
-	return &trainData{set: set, batch: batch, latent: latent, seed: seed,
-		stepsPerEpoch: set.N() / batch, step: step, permEpoch: -1}
+	return &trainData{set: set, batch: batch, latent: latent, seed: seed, step: step,
+		order: steptrain.Order{N: set.N(), Batch: batch, Seed: seed}}
 }
 
 func (d *trainData) Name() string { return "mnist-train" }
@@ -51,13 +50,8 @@ func (d *trainData) Name() string { return "mnist-train" }
 func (d *trainData) Reset() {}
 
 func (d *trainData) Yield() (spec any, inputs, labels []*tensors.Tensor, err error) {
-	epoch, k := d.step/d.stepsPerEpoch, d.step%d.stepsPerEpoch
-	if epoch != d.permEpoch {
-		d.perm = rand.New(rand.NewPCG(d.seed, uint64(epoch))).Perm(d.set.N())
-		d.permEpoch = epoch
-	}
 	x := make([]float32, d.batch*mnist.Pixels)
-	for i, idx := range d.perm[k*d.batch : (k+1)*d.batch] {
+	for i, idx := range d.order.At(d.step) {
 		copy(x[i*mnist.Pixels:], d.set.Image(idx))
 	}
 	rng := rand.New(rand.NewPCG(d.seed^0x6e6f697365, uint64(d.step)))
